@@ -1,0 +1,88 @@
+"""One typed settings object (env prefix RAG_); every limit of the system is a named field here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration, read from RAG_* environment variables or a `.env` file."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", extra="ignore")
+
+    # Where things live
+    index_dir: Path = PROJECT_ROOT / ".index"
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    collection: str = "clauses"
+    chroma_host: str | None = None  # set to use a Chroma server (HttpClient) instead of embedded
+    chroma_port: int = 8000
+
+    # Embeddings
+    embedding_model: str = "intfloat/multilingual-e5-small"
+    embedding_batch_size: int = 32
+    embedding_device: str = "cpu"
+    embedding_max_seq_length: int = 256
+    query_prefix: str | None = None  # None: chosen from the model name (e5: "query: ")
+    passage_prefix: str | None = None
+    hub_probe_timeout_s: float = 3.0  # how long to look for the model hub before going offline
+
+    # Input limits
+    max_file_mb: float = 50.0
+    max_pages: int = 2000
+    parse_timeout_s: float = 120.0
+
+    # Chunking
+    chunk_max_chars: int = 1200
+    chunk_min_chars: int = 40
+
+    # Retrieval
+    top_k: int = 5
+    candidates: int = 60
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    reranker_model: str | None = None  # a cross-encoder; off by default
+
+    # Answering
+    answerer: str = "extractive"  # extractive | llm
+    min_coverage: float = 0.5  # share of the question's key terms a quoted unit must contain
+    max_answer_chars: int = 400
+    max_comparison_chars: int = 800
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = 60.0
+
+    # UI
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_max_upload_mb: float = 20.0
+    ui_queue_size: int = 16
+    ui_auth_user: str | None = None
+    ui_auth_password: SecretStr | None = None
+
+    # Lexical index refresh: how often a replica checks Chroma for changes
+    lexical_refresh_s: float = 5.0
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.index_dir / "chroma"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.index_dir / "cache"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (tests, CLIs)."""
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+__all__ = ["Settings", "load_settings", "PROJECT_ROOT"]

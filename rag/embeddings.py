@@ -1,0 +1,119 @@
+"""Sentence-transformers embeddings, with model-specific prefixes and honest offline behaviour.
+
+A model that cannot be loaded never crashes anything: `make_embedder` returns None and a
+message naming the model and how to provide it, and the system runs lexical-only meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.config import Settings
+
+log = logging.getLogger(__name__)
+_HUB_HOST = "huggingface.co"
+_CACHE: dict[tuple[str, str, int], Any] = {}
+
+
+def default_prefixes(model_name: str) -> tuple[str, str]:
+    """(query prefix, passage prefix) the model was trained with."""
+    lowered = model_name.lower()
+    if "e5" in lowered and "instruct" not in lowered:
+        return "query: ", "passage: "
+    return "", ""
+
+
+@dataclass
+class Embedder:
+    """A loaded sentence-transformers model with its prefixes."""
+
+    name: str
+    model: Any
+    query_prefix: str
+    passage_prefix: str
+    batch_size: int
+
+    @property
+    def dim(self) -> int:
+        dim = self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") \
+            else self.model.get_sentence_embedding_dimension()
+        return int(dim)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Unit-length vectors for passages (batched; longest-first batching is done by the model)."""
+        return np.asarray(self.model.encode(
+            [self.passage_prefix + t for t in texts], batch_size=self.batch_size,
+            normalize_embeddings=True, show_progress_bar=progress, convert_to_numpy=True,
+        ), dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """Unit-length vector for one query."""
+        return np.asarray(self.model.encode(
+            [self.query_prefix + text], normalize_embeddings=True, convert_to_numpy=True,
+        ), dtype=np.float32)[0]
+
+
+def _hub_reachable(timeout: float) -> bool:
+    try:
+        with socket.create_connection((_HUB_HOST, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _is_cached(name: str) -> bool:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    found = try_to_load_from_cache(name, "config.json")
+    return isinstance(found, str)
+
+
+def missing_model_message(name: str) -> str:
+    """What to tell the user when the embedding model is not available."""
+    return (
+        f"Không nạp được mô hình nhúng '{name}' (máy không tải được từ Hugging Face Hub và chưa có bản "
+        f"trong bộ nhớ đệm). Hãy chép thư mục mô hình vào máy rồi đặt RAG_EMBEDDING_MODEL=/đường/dẫn/mô-hình. "
+        f"Trong lúc đó hệ thống chỉ tìm kiếm theo từ khóa (BM25)."
+    )
+
+
+def make_embedder(settings: Settings) -> tuple[Embedder | None, str | None]:
+    """Load the configured model (name or local path). Returns (embedder, None) or (None, reason)."""
+    name = settings.embedding_model
+    if not name or name.lower() in ("none", "off", "lexical"):
+        return None, "Mô hình nhúng đã tắt (RAG_EMBEDDING_MODEL=none): chỉ tìm kiếm theo từ khóa (BM25)."
+    key = (name, settings.embedding_device, settings.embedding_max_seq_length)
+    if key not in _CACHE:
+        local = Path(name).expanduser()
+        local_only = False
+        if not local.exists():
+            if Path(name).is_absolute() or name.startswith((".", "~")):
+                return None, f"Không tìm thấy thư mục mô hình nhúng '{name}'. Kiểm tra RAG_EMBEDDING_MODEL."
+            local_only = _is_cached(name) or not _hub_reachable(settings.hub_probe_timeout_s)
+            if local_only and not _is_cached(name):
+                return None, missing_model_message(name)
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            model = SentenceTransformer(str(local) if local.exists() else name,
+                                        device=settings.embedding_device, local_files_only=local_only)
+        except (OSError, ValueError, RuntimeError) as exc:
+            log.warning("embedding model %s failed to load: %s", name, exc)
+            return None, missing_model_message(name)
+        model.max_seq_length = settings.embedding_max_seq_length
+        _CACHE[key] = model
+    query_prefix, passage_prefix = default_prefixes(name)
+    return Embedder(
+        name=name, model=_CACHE[key],
+        query_prefix=settings.query_prefix if settings.query_prefix is not None else query_prefix,
+        passage_prefix=settings.passage_prefix if settings.passage_prefix is not None else passage_prefix,
+        batch_size=settings.embedding_batch_size,
+    ), None

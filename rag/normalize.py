@@ -1,0 +1,193 @@
+"""Text normalization: Unicode NFC, whitespace, paragraph repair, and match keys for Vietnamese.
+
+The normalized text is the quotable source of truth, so normalization only repairs layout
+(whitespace, line wraps, page-break splits); it never rewrites words. Tone-mark placement
+(hòa/hoà) and diacritics are unified only in *match keys*, used for search, never shown.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from rag.markers import detect_marker
+from rag.types import PageSpan
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+# A paragraph that ends like this is complete; anything else may continue after a page break.
+_TERMINAL = re.compile(r"[.;:!?…)\]”\"'/]\s*$")
+_LOWER_START = re.compile(r"^[a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+_HAS_LOWER = re.compile(r"[a-zà-ỹđ]")
+
+# Old and new tone placement on the diphthongs oa, oe, uy at the end of a syllable.
+_TONE_FOLD = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_TONE_FOLD_RE = re.compile("(" + "|".join(_TONE_FOLD) + r")(?![a-zà-ỹđ])")
+
+# Characters that betray text typed in the legacy TCVN3 (ABC) or VNI encodings.
+_TCVN3_CHARS = set("¸µ¶·¹¨©ª«¬®§¦¤¥¢£¡")
+_VNI_CHARS = set("ñöôùøõïäëåæ")
+_VIET_CHARS = set("ăâđêôơưĂÂĐÊÔƠƯạảãáàặẳẵắằậẩẫấầẹẻẽéèệểễếềịỉĩíìọỏõóòộổỗốồợởỡớờụủũúùựửữứừỵỷỹýỳ")
+
+
+def clean_unicode(text: str) -> str:
+    """NFC, LF line ends, no invisible or control characters, no-break spaces as spaces."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE)
+    return _CONTROL.sub(" ", text)
+
+
+def detect_legacy_encoding(text: str) -> str | None:
+    """Name of the legacy Vietnamese encoding the text was typed in ('TCVN3', 'VNI'), or None."""
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 50:
+        return None
+    viet = sum(ch in _VIET_CHARS for ch in text) / letters
+    if viet > 0.01:
+        return None
+    if sum(ch in _TCVN3_CHARS for ch in text) / letters > 0.02:
+        return "TCVN3"
+    if sum(ch in _VNI_CHARS for ch in text) / letters > 0.02:
+        return "VNI"
+    return None
+
+
+def fold_tones(text: str) -> str:
+    """Unify tone-mark placement (hoà → hòa, thuỷ → thủy) in lowercase text."""
+    return _TONE_FOLD_RE.sub(lambda m: _TONE_FOLD[m.group(1)], text)
+
+
+def strip_accents(text: str) -> str:
+    """Remove Vietnamese diacritics: 'Đô thị hóa' → 'Do thi hoa'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def match_key(text: str) -> str:
+    """Lowercase NFC text with one tone-mark convention: the form used for matching."""
+    return fold_tones(unicodedata.normalize("NFC", text).lower())
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries any Vietnamese diacritic (or đ)."""
+    return strip_accents(text) != text
+
+
+def contract_normalize(text: str) -> str:
+    """The eval contract's matching normalization (EVAL_CONTRACT.md §1)."""
+    text = unicodedata.normalize("NFC", text).lower().replace("*", "")
+    text = text.replace("\u2013", "-").replace("\u2014", "-")
+    text = re.sub(r"\s*-\s*", " - ", text)
+    text = re.sub(r"\s+%", "%", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clean_line(line: str) -> str:
+    return _SPACES.sub(" ", line).strip()
+
+
+def _reflow(lines: list[str]) -> list[str]:
+    """Join lines that a PDF wrapped mid-paragraph; keep structural line starts."""
+    widths = sorted(len(ln) for ln in lines if ln)
+    width = widths[int(len(widths) * 0.9)] if widths else 0
+    paragraphs: list[str] = []
+    for line in lines:
+        if not line:
+            if paragraphs and paragraphs[-1]:
+                paragraphs.append("")
+            continue
+        prev = paragraphs[-1] if paragraphs else ""
+        prev_last = prev.rsplit("\n", 1)[-1]
+        starts_new = (
+            not prev
+            or detect_marker(line) is not None
+            or (_TERMINAL.search(prev_last) is not None and len(prev_last) < 0.85 * width)
+            or (len(prev_last) < 0.6 * width and not _LOWER_START.match(line))
+            or (not _HAS_LOWER.search(prev_last)) != (not _HAS_LOWER.search(line))
+        )
+        if starts_new:
+            paragraphs.append(line)
+        elif re.search(r"[^\W\d_]-$", prev) and _LOWER_START.match(line):
+            paragraphs[-1] = prev[:-1] + line  # a word hyphenated at the line end
+        else:
+            paragraphs[-1] = prev + " " + line
+    return [p for p in paragraphs if p]
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """True when `nxt` is the rest of a sentence that a page break or blank line cut off."""
+    tail = prev.rstrip("* ")
+    if not tail or _TERMINAL.search(tail) or detect_marker(nxt) is not None:
+        return False
+    if nxt.startswith(("#", "*", "-", "|")):
+        return False
+    if _LOWER_START.match(nxt):
+        return True
+    # "… trong giai đoạn" / "2021 - 2030, tầm nhìn …": a long sentence cut before a number
+    return bool(re.match(r"\d", nxt)) and len(tail) > 80 and bool(re.search(r"\w$", tail))
+
+
+def normalize_pages(pages: Sequence[str], reflow: bool = False) -> tuple[str, tuple[PageSpan, ...]]:
+    """Normalize page texts into one document text plus the character span of each page.
+
+    Paragraphs are separated by one blank line. With `reflow` (PDF text) lines wrapped
+    mid-paragraph are joined; in every case a sentence split by a page break or a stray
+    blank line is joined back, so a clause reads as it was written.
+    """
+    # Each paragraph: its text plus (page, offset within the paragraph) where pages begin.
+    paras: list[tuple[str, list[tuple[int, int]]]] = []
+    for page_no, raw in enumerate(pages, start=1):
+        lines = [_clean_line(ln) for ln in clean_unicode(raw).split("\n")]
+        if reflow:
+            blocks = _reflow(lines)
+        else:
+            blocks = [b.strip("\n") for b in _BLANK_LINES.split("\n".join(lines))]
+        first = True
+        for block in blocks:
+            if not block.strip():
+                continue
+            if paras and _continues(paras[-1][0], block):
+                text, marks = paras[-1]
+                if first:
+                    marks = marks + [(page_no, len(text) + 1)]
+                paras[-1] = (text + " " + block, marks)
+            else:
+                paras.append((block, [(page_no, 0)]))
+            first = False
+    pieces: list[str] = []
+    starts: dict[int, int] = {}
+    offset = 0
+    for text, marks in paras:
+        for page_no, rel in marks:
+            starts.setdefault(page_no, offset + rel)
+        pieces.append(text)
+        offset += len(text) + 2
+    full = "\n\n".join(pieces)
+    ordered = sorted(starts.items())
+    spans = tuple(
+        PageSpan(page, start, ordered[i + 1][1] if i + 1 < len(ordered) else len(full))
+        for i, (page, start) in enumerate(ordered)
+    )
+    return full, spans
+
+
+def normalize_text(raw: str) -> str:
+    """Normalize a plain-text document (no reflow: its line breaks are the author's)."""
+    return normalize_pages([raw])[0]
+
+
+def page_at(pages: Sequence[PageSpan], offset: int) -> int | None:
+    """The page holding character `offset`, or None for documents without pages."""
+    if not pages:
+        return None
+    for span in pages:
+        if span.start <= offset < span.end:
+            return span.page
+    return pages[-1].page

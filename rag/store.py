@@ -1,0 +1,182 @@
+"""Chroma is the system of record: chunks with vectors, and one record per document (the manifest).
+
+Works with the embedded PersistentClient (default) or a Chroma server (HttpClient). Vectors
+are always passed in: Chroma's default embedding function would download an English model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from rag.config import Settings
+from rag.types import Chunk, DocMeta, PageSpan, SourceDoc
+
+_NO_MODEL = ""
+_META_FIELDS = tuple(DocMeta.__dataclass_fields__)
+
+
+def _clean(meta: dict[str, Any]) -> dict[str, Any]:
+    """Chroma metadata values cannot be None."""
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+def chunk_metadata(chunk: Chunk, meta: DocMeta, has_vector: bool) -> dict[str, Any]:
+    """What Chroma stores beside a chunk's text: position, breadcrumb and filterable doc fields."""
+    year = int(meta.issued_on[:4]) if meta.issued_on else -1
+    return _clean({
+        "doc_id": chunk.doc_id, "path": chunk.path, "breadcrumb": chunk.breadcrumb,
+        "start": chunk.start, "end": chunk.end, "page": chunk.page if chunk.page is not None else -1,
+        "section": chunk.section, "ancestors": json.dumps(chunk.ancestors, ensure_ascii=False),
+        "has_vector": has_vector, "number": meta.number, "doc_type": meta.doc_type,
+        "place": meta.place, "year": year,
+    })
+
+
+def chunk_from_record(chunk_id: str, text: str, md: dict[str, Any]) -> Chunk:
+    """Rebuild a Chunk from what Chroma returned."""
+    page = int(md.get("page", -1))
+    return Chunk(
+        chunk_id=chunk_id, doc_id=str(md["doc_id"]), text=text, path=str(md["path"]),
+        breadcrumb=str(md.get("breadcrumb", "")), start=int(md["start"]), end=int(md["end"]),
+        page=page if page >= 0 else None, section=str(md.get("section", "body")),
+        ancestors=tuple(tuple(a) for a in json.loads(str(md.get("ancestors", "[]")))),  # type: ignore[misc]
+    )
+
+
+def meta_from_record(md: dict[str, Any]) -> DocMeta:
+    """The DocMeta part of a document record."""
+    return DocMeta(**{k: md[k] for k in _META_FIELDS if k in md})
+
+
+class Store:
+    """The chunk and document collections of one index."""
+
+    def __init__(self, settings: Settings):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if settings.chroma_host:
+            self.client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                              settings=chroma_settings)
+        else:
+            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+        self.name = settings.collection
+        self._open()
+
+    def _open(self) -> None:
+        self.chunks = self.client.get_or_create_collection(
+            self.name, embedding_function=None, metadata={"embedding_model": _NO_MODEL, "dim": 1})
+        self.docs = self.client.get_or_create_collection(f"{self.name}-documents", embedding_function=None)
+
+    # ------------------------------------------------------------ embedding model of the index
+    @property
+    def embedding_model(self) -> str | None:
+        """The model whose vectors the chunk collection holds ('' / None: lexical-only)."""
+        return str((self.chunks.metadata or {}).get("embedding_model", _NO_MODEL)) or None
+
+    @property
+    def dim(self) -> int:
+        return int((self.chunks.metadata or {}).get("dim", 1))
+
+    def adopt_model(self, name: str, dim: int) -> bool:
+        """Make the index hold vectors of `name`. Returns True when it had to be emptied for that."""
+        if self.embedding_model == name and self.dim == dim:
+            return False
+        if self.count() == 0:
+            self.chunks.modify(metadata={"embedding_model": name, "dim": dim})
+            return False
+        self.client.delete_collection(self.name)
+        self.client.delete_collection(f"{self.name}-documents")
+        self._open()
+        self.chunks.modify(metadata={"embedding_model": name, "dim": dim})
+        return True
+
+    # ------------------------------------------------------------ writes
+    def replace_document(self, doc: SourceDoc, meta: DocMeta, chunks: Sequence[Chunk],
+                         vectors: np.ndarray | None, extra: dict[str, Any]) -> None:
+        """Swap in a document's chunks, then record it: a crash in between leaves it to redo."""
+        self.chunks.delete(where={"doc_id": doc.doc_id})
+        dim = self.dim
+        batch = max(1, min(1000, self.client.get_max_batch_size()))
+        for i in range(0, len(chunks), batch):
+            part = chunks[i:i + batch]
+            if vectors is not None:
+                embeddings = vectors[i:i + batch].tolist()
+            else:
+                embeddings = [[0.0] * dim for _ in part]
+            self.chunks.add(
+                ids=[c.chunk_id for c in part], documents=[c.text for c in part], embeddings=embeddings,
+                metadatas=[chunk_metadata(c, meta, vectors is not None) for c in part],
+            )
+        record = _clean({**asdict(meta), **extra, "source": doc.path, "sha256": doc.sha256,
+                         "n_chunks": len(chunks), "pages": json.dumps([asdict(p) for p in doc.pages])})
+        self.docs.upsert(ids=[doc.doc_id], documents=[doc.text], embeddings=[[0.0]], metadatas=[record])
+
+    def delete_document(self, doc_id: str) -> None:
+        self.chunks.delete(where={"doc_id": doc_id})
+        self.docs.delete(ids=[doc_id])
+
+    # ------------------------------------------------------------ reads
+    def count(self) -> int:
+        return int(self.chunks.count())
+
+    def manifest(self) -> dict[str, dict[str, Any]]:
+        """doc_id → document record (metadata only)."""
+        got = self.docs.get(include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
+
+    def fingerprint(self) -> str:
+        """Changes whenever any document is added, replaced or removed."""
+        items = sorted((k, v.get("sha256", ""), v.get("n_chunks", 0)) for k, v in self.manifest().items())
+        return hashlib.sha256(json.dumps([items, self.embedding_model]).encode()).hexdigest()[:16]
+
+    def iter_chunks(self, page_size: int = 2000) -> Iterator[Chunk]:
+        """Every chunk, paged so a large index is not pulled in one response."""
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["documents", "metadatas"], limit=page_size, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            for cid, text, md in zip(ids, got["documents"] or [], got["metadatas"] or [], strict=False):
+                yield chunk_from_record(cid, text or "", dict(md or {}))
+            offset += len(ids)
+
+    def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        if not ids:
+            return {}
+        got = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        return {cid: chunk_from_record(cid, text or "", dict(md or {}))
+                for cid, text, md in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)}
+
+    def dense_query(self, vector: np.ndarray, n: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest embedded chunks."""
+        where: dict[str, Any] = {"has_vector": True}
+        if doc_ids:
+            where = {"$and": [where, {"doc_id": {"$in": list(doc_ids)}}]}
+        total = self.count()
+        if total == 0:
+            return []
+        got = self.chunks.query(query_embeddings=[vector.tolist()], n_results=min(n, total), where=where,
+                                include=["distances"])
+        ids, dists = got["ids"][0], (got["distances"] or [[]])[0]
+        return [(cid, 1.0 - float(d) / 2.0) for cid, d in zip(ids, dists, strict=False)]
+
+    def get_document(self, doc_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(normalized text, record) of a document, or None."""
+        got = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not got["ids"]:
+            return None
+        return (got["documents"] or [""])[0] or "", dict((got["metadatas"] or [{}])[0] or {})
+
+
+def pages_from_record(record: dict[str, Any]) -> tuple[PageSpan, ...]:
+    return tuple(PageSpan(**p) for p in json.loads(str(record.get("pages", "[]"))))

@@ -1,0 +1,127 @@
+"""The nouns of the pipeline, defined once and imported everywhere (frozen dataclasses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Page `page` (1-based) covers characters [start, end) of the normalized text."""
+
+    page: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """A loaded and normalized document; `text` is the quotable source of truth."""
+
+    doc_id: str
+    path: str
+    text: str
+    pages: tuple[PageSpan, ...]
+    sha256: str
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """Header facts of a document; any field may be None when the source leaves it blank."""
+
+    number: str | None = None
+    doc_type: str | None = None
+    issuer: str | None = None
+    place: str | None = None
+    issued_on: str | None = None  # ISO date, only when day, month and year are all present
+    issued_text: str | None = None  # the date as written
+    title: str | None = None
+    signer: str | None = None
+    signer_title: str | None = None
+    kind: str = "document"  # "document", or "news" for an article that reports a document
+
+    def label(self) -> str:
+        """Short human label: 'Kế hoạch 33/KH-UBND' or 'Chỉ thị (chưa ghi số)'."""
+        kind = self.doc_type or "Văn bản"
+        if self.number:
+            return f"{kind} {self.number}"
+        return f"{kind} (không ghi số)"
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A node of the clause tree. `start`/`end` cover the clause and its children."""
+
+    path: str
+    heading: str
+    start: int
+    end: int
+    level: str  # marker kind: roman, decimal, letter, paren, dash, ordinal, article, chapter, ...
+    head_end: int  # end of the marker line (the heading), for quoting the heading alone
+    children: tuple[Clause, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable unit. `text` == normalized document text[start:end]."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    path: str
+    breadcrumb: str
+    start: int
+    end: int
+    page: int | None = None
+    section: str = "body"  # header, preamble, body, signature
+    ancestors: tuple[tuple[str, str, int, int], ...] = ()  # (path, heading, start, head_end)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score and 1-based rank."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote: text[start:end] of document `doc_id` at clause `path`."""
+
+    doc_id: str
+    path: str
+    quote: str
+    start: int
+    end: int
+    page: int | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the user sees: the answer text, its citations, and what was retrieved."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    passages: tuple[Passage, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A target, deadline or responsibility anchored to a quote in a clause."""
+
+    kind: str  # target | deadline | responsibility
+    subject: str
+    value: str | None
+    unit: str | None
+    period: str | None
+    due: str | None
+    agency: str | None
+    role: str | None
+    quote: str
+    doc_id: str
+    path: str
