@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from rag.config import Settings
 from rag.normalize import detect_legacy_encoding, normalize_pages
@@ -69,6 +70,14 @@ def _time_limit(seconds: float, path: Path) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _page_text(page: Any) -> str:
+    """Layout mode keeps the blank lines between paragraphs, which plain mode loses."""
+    try:
+        return page.extract_text(extraction_mode="layout") or ""
+    except (ValueError, KeyError, TypeError, IndexError, ZeroDivisionError):
+        return page.extract_text() or ""
+
+
 def _read_pdf(path: Path, max_pages: int) -> list[str]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -80,7 +89,7 @@ def _read_pdf(path: Path, max_pages: int) -> list[str]:
         if len(reader.pages) > max_pages:
             raise LoadError(path, f"PDF có {len(reader.pages)} trang, vượt giới hạn {max_pages}",
                             "chia nhỏ tệp hoặc tăng RAG_MAX_PAGES")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:

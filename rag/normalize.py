@@ -34,7 +34,6 @@ _TONE_FOLD_RE = re.compile("(" + "|".join(_TONE_FOLD) + r")(?![a-zà-ỹđ])")
 # Characters that betray text typed in the legacy TCVN3 (ABC) or VNI encodings.
 _TCVN3_CHARS = set("¸µ¶·¹¨©ª«¬®§¦¤¥¢£¡")
 _VNI_CHARS = set("ñöôùøõïäëåæ")
-_VIET_CHARS = set("ăâđêôơưĂÂĐÊÔƠƯạảãáàặẳẵắằậẩẫấầẹẻẽéèệểễếềịỉĩíìọỏõóòộổỗốồợởỡớờụủũúùựửữứừỵỷỹýỳ")
 
 
 def clean_unicode(text: str) -> str:
@@ -49,7 +48,8 @@ def detect_legacy_encoding(text: str) -> str | None:
     letters = sum(ch.isalpha() for ch in text)
     if letters < 50:
         return None
-    viet = sum(ch in _VIET_CHARS for ch in text) / letters
+    # Unicode Vietnamese letters beyond Latin-1 (ă, ơ, ư, đ, ạ, …); the legacy encodings have none
+    viet = sum(ord(ch) > 0xFF for ch in text if ch.isalpha()) / letters
     if viet > 0.01:
         return None
     if sum(ch in _TCVN3_CHARS for ch in text) / letters > 0.02:
@@ -93,6 +93,12 @@ def _clean_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
+def _strong_marker(line: str) -> bool:
+    """Markers a wrapped line is unlikely to start with: II., a), (8), Điều 5. — not '-' or '2.'."""
+    marker = detect_marker(line)
+    return marker is not None and marker.kind not in ("dash", "decimal")
+
+
 def _reflow(lines: list[str]) -> list[str]:
     """Join lines that a PDF wrapped mid-paragraph; keep structural line starts."""
     widths = sorted(len(ln) for ln in lines if ln)
@@ -105,10 +111,14 @@ def _reflow(lines: list[str]) -> list[str]:
             continue
         prev = paragraphs[-1] if paragraphs else ""
         prev_last = prev.rsplit("\n", 1)[-1]
+        prev_ends = _TERMINAL.search(prev_last) is not None
+        prev_full = len(prev_last) >= 0.85 * width
         starts_new = (
             not prev
-            or detect_marker(line) is not None
-            or (_TERMINAL.search(prev_last) is not None and len(prev_last) < 0.85 * width)
+            # a marker after a full, unfinished line is a wrapped "- 2025" or "2. Điều này"
+            or _strong_marker(line)
+            or (detect_marker(line) is not None and (prev_ends or not prev_full or not _HAS_LOWER.search(prev_last)))
+            or (prev_ends and not prev_full)
             or (len(prev_last) < 0.6 * width and not _LOWER_START.match(line))
             or (not _HAS_LOWER.search(prev_last)) != (not _HAS_LOWER.search(line))
         )

@@ -118,7 +118,8 @@ class Store:
             )
         record = _clean({**asdict(meta), **extra, "source": doc.path, "sha256": doc.sha256,
                          "n_chunks": len(chunks), "pages": json.dumps([asdict(p) for p in doc.pages])})
-        self.docs.upsert(ids=[doc.doc_id], documents=[doc.text], embeddings=[[0.0]], metadatas=[record])
+        self.docs.upsert(ids=[doc.doc_id], documents=[doc.text], embeddings=np.zeros((1, 1), dtype=np.float32),
+                         metadatas=[record])
 
     def delete_document(self, doc_id: str) -> None:
         self.chunks.delete(where={"doc_id": doc_id})

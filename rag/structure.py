@@ -188,8 +188,8 @@ def parse_meta_and_layout(text: str) -> tuple[DocMeta, Layout]:
             title, first_body = _title_after(lines, type_index, text)
         else:
             first_body = type_index + 1
-        place = head.get("place")  # type: ignore[assignment]
-        issued_text = head.get("issued_text")  # type: ignore[assignment]
+        place = str(head["place"]) if "place" in head else None
+        issued_text = str(head["issued_text"]) if "issued_text" in head else None
         if "date_parts" in head:
             issued_on = _iso_date(head["date_parts"])  # type: ignore[arg-type]
         issuer_lines = head["issuer_lines"]

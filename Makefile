@@ -1,0 +1,51 @@
+# The two commands: `make run` (install, ingest corpus/, serve the UI) and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
+HOST   ?= 127.0.0.1
+PORT   ?= 7860
+
+.PHONY: setup setup-dev run ingest test test-fast lint eval eval-pdf bench beir clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON)); đặt PYTHON=/đường/dẫn/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt constraints.txt
+	$(PIP) -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.runtime          ## install the runtime only
+
+setup-dev: $(VENV)/.dev           ## install test tools and Debian packages for browser tests
+	bash scripts/system-deps.sh
+
+ingest: setup                    ## index corpus/ (skips unchanged files)
+	$(BIN)/python ingest.py corpus --prune
+
+run: ingest                      ## install, ingest corpus/, serve the UI on 127.0.0.1:7860
+	$(BIN)/python -m ui --host $(HOST) --port $(PORT)
+
+lint: setup-dev
+	$(BIN)/ruff check rag ui eval tests ingest.py
+	$(BIN)/mypy rag
+
+test: setup-dev lint             ## lint, type-check and run the whole suite
+	$(BIN)/python -m pytest -q
+
+test-fast: setup-dev
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+eval: ingest                     ## the project's question set over corpus/
+	$(BIN)/python -m eval eval/questions/directives.jsonl --out eval/runs/directives
+
+bench: setup-dev                 ## scale benchmark on ../shared/data/uts_vlc_2023
+	$(BIN)/python -m eval.bench --out bench
+
+clean:
+	rm -rf .index eval/runs bench .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Evaluation: question sets, BEIR runs, metrics, reports and benchmarks."""
