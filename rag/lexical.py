@@ -52,11 +52,17 @@ def index_text(chunk: Chunk) -> str:
 class LexicalIndex:
     """BM25 over a fixed list of chunk ids."""
 
-    def __init__(self, ids: list[str], vocab: dict[str, int], model: object):
+    def __init__(self, ids: list[str], vocab: dict[str, int], model: object, df: dict[str, int] | None = None):
         self.ids = ids
         self.vocab = vocab
         self.model = model
+        self.df = df or {}
         self.position = {cid: i for i, cid in enumerate(ids)}
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of an index token ('w:đô', 'f:do'); rare terms weigh more."""
+        n = max(1, len(self.ids))
+        return float(np.log(1.0 + (n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5)))
 
     @classmethod
     def build(cls, chunks: Iterable[Chunk], k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
@@ -64,14 +70,19 @@ class LexicalIndex:
 
         ids: list[str] = []
         vocab: dict[str, int] = {}
+        df: dict[str, int] = {}
         corpus_ids: list[list[int]] = []
         for chunk in chunks:
             ids.append(chunk.chunk_id)
-            corpus_ids.append([vocab.setdefault(t, len(vocab)) for t in document_tokens(index_text(chunk))])
+            tokens = document_tokens(index_text(chunk))
+            corpus_ids.append([vocab.setdefault(t, len(vocab)) for t in tokens])
+            for token in set(document_tokens(chunk.text)):  # IDF of what clauses say, not their headings
+                if token[0] in "wf":
+                    df[token] = df.get(token, 0) + 1
         model = bm25s.BM25(k1=k1, b=b)
         if ids:
             model.index((corpus_ids, vocab), show_progress=False)
-        return cls(ids, vocab, model)
+        return cls(ids, vocab, model, df)
 
     def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk for the query (0 where masked out)."""
@@ -102,7 +113,7 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self.ids:
             self.model.save(str(tmp / "bm25"))  # type: ignore[attr-defined]
-        (tmp / "ids.json").write_text(json.dumps({"ids": self.ids, "vocab": self.vocab}))
+        (tmp / "ids.json").write_text(json.dumps({"ids": self.ids, "vocab": self.vocab, "df": self.df}))
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
 
@@ -115,4 +126,4 @@ class LexicalIndex:
             return None
         data = json.loads(meta.read_text())
         model = bm25s.BM25.load(str(folder / "bm25")) if data["ids"] else bm25s.BM25()
-        return cls(data["ids"], data["vocab"], model)
+        return cls(data["ids"], data["vocab"], model, data.get("df", {}))

@@ -1,0 +1,102 @@
+"""The assistant: store, lexical index, embedder, retriever and answerer wired once, kept fresh.
+
+The BM25 index and the in-memory corpus are derived from Chroma and rebuilt when the store's
+fingerprint changes, so several replicas can share one Chroma server.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from rag.answer import ExtractiveAnswerer
+from rag.config import Settings
+from rag.corpus import CorpusView
+from rag.embeddings import Embedder, make_embedder
+from rag.indexer import load_lexical
+from rag.lookup import lookup
+from rag.query import analyze
+from rag.retrieval import Retriever
+from rag.store import Store
+from rag.types import Answer
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Answers questions over the index in `settings.index_dir` (or a Chroma server)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, use_model: bool = True):
+        self.settings = settings
+        self.store = Store(settings)
+        self.notice: str | None = None
+        self.embedder = embedder
+        if self.embedder is None and use_model and self.store.embedding_model:
+            # queries must be embedded by the model that embedded the chunks
+            wanted = settings.model_copy(update={"embedding_model": self.store.embedding_model})
+            self.embedder, self.notice = make_embedder(wanted)
+        elif self.embedder is None and use_model:
+            self.notice = "Chỉ mục chưa có vectơ (lập chỉ mục khi không có mô hình nhúng): chỉ tìm kiếm theo từ khóa (BM25)."
+        self._fingerprint = ""
+        self._checked = 0.0
+        self.refresh(force=True)
+
+    @property
+    def mode(self) -> str:
+        return f"lai (BM25 + {self.embedder.name})" if self.embedder else "chỉ từ khóa (BM25)"
+
+    def refresh(self, force: bool = False) -> None:
+        """Reload derived state when the store changed (checked at most every lexical_refresh_s)."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.settings.lexical_refresh_s:
+            return
+        self._checked = now
+        fingerprint = self.store.fingerprint()
+        if not force and fingerprint == self._fingerprint:
+            return
+        self._fingerprint = fingerprint
+        self.lexical = load_lexical(self.store, self.settings)
+        self.corpus = CorpusView.load(self.store)
+        self.retriever = Retriever(self.settings, self.store, self.corpus, self.lexical, self.embedder)
+        self.answerer = ExtractiveAnswerer(self.settings, self.retriever, self.corpus, self.lexical)
+
+    def ask(self, question: str, k: int | None = None, doc_filter: Sequence[str] | None = None) -> Answer:
+        """Answer one question (extractive, verified)."""
+        self.refresh()
+        info = analyze(question, self.corpus.places)
+        return self.answerer.answer(info, k or self.settings.top_k, doc_filter)
+
+    def lookup(self, reference: str) -> dict[str, Any] | None:
+        """Citation lookup: '33/KH-UBND mục IV' → the document and the clause(s)."""
+        self.refresh()
+        return lookup(reference, self.corpus)
+
+    def docs_matching(self, number: str) -> list[str]:
+        """Document ids whose number starts with the given text ('33' or '33/KH-UBND')."""
+        wanted = number.strip().lower()
+        return [d for d, m in self.corpus.metas.items() if m.number and m.number.lower().startswith(wanted)]
+
+
+def answer_record(question: str, answer: Answer, latency_ms: float, corpus: CorpusView, k: int,
+                  extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The per-question record of the eval contract (also `python -m rag ask --json`)."""
+    return {
+        **(extra or {}),
+        "question": question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [
+            {**{k_: v for k_, v in asdict(c).items()}, "title": c.title,
+             "document": corpus.metas[c.doc_id].label() if c.doc_id in corpus.metas else c.doc_id}
+            for c in answer.citations
+        ],
+        "passages": [
+            {"rank": p.rank, "doc_id": p.chunk.doc_id, "path": p.chunk.path, "score": round(p.score, 6),
+             "page": p.chunk.page, "text": p.chunk.text}
+            for p in answer.passages[:max(k, len(answer.passages))]
+        ],
+        "latency_ms": round(latency_ms, 2),
+    }
