@@ -42,7 +42,7 @@ _NUMBER_REF = re.compile(r"(\d{1,4})\s*/\s*((?:\d{4}/)?[a-z]{1,6}(?:\s*-\s*[a-z]
 _TYPE_REF = re.compile(r"\b(" + "|".join(sorted(DOC_TYPE_WORDS, key=len, reverse=True)) + r")\s*(?:so\s*)?(\d{1,4})\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _CLAUSE_PARTS = (
-    (re.compile(r"\b(?:muc|phan)\s+([ivxl]+(?:\.\d+)*(?:\.\(\d+\))?)\b"), "roman"),
+    (re.compile(r"\b(?:muc|phan)\s+((?:[ivxl]+|\d+)(?:\.(?:\d+|\(\d+\)|[a-z]\b))*)"), "roman"),
     (re.compile(r"\bdieu\s+(\d+)"), "article"),
     (re.compile(r"\bkhoan\s+(\d+)"), "clause"),
     (re.compile(r"\bdiem\s+([a-z])\b"), "point"),
@@ -95,7 +95,8 @@ def _clause_path(folded: str) -> str | None:
                 path += f".{found['point']}"
         return path
     if "roman" in found:
-        path = found["roman"].upper()
+        head, _, rest = found["roman"].partition(".")
+        path = head.upper() + (f".{rest}" if rest else "")
         if "target" in found and "(" not in path:
             path += f".({found['target']})"
         return path

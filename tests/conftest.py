@@ -45,3 +45,21 @@ def corpus_copy(tmp_path: Path) -> Path:
     for src in SEEDS.values():
         (folder / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """corpus/ indexed once (lexical-only) for the answering tests."""
+    from rag.indexer import ingest
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("corpus-index"), embedding_model="none",
+                        _env_file=None)  # type: ignore[call-arg]
+    assert ingest([CORPUS], settings).ok
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_index: Settings):
+    from rag.engine import Assistant
+
+    return Assistant(corpus_index)
