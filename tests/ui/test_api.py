@@ -1,0 +1,69 @@
+"""The app's API (gradio_client) and its safety: loopback only, no stray files, upload cap."""
+
+import json
+import urllib.error
+import urllib.request
+
+import psutil
+import pytest
+
+from rag.config import Settings
+from tests.ui.conftest import UPLOAD_CAP_MB
+
+pytestmark = pytest.mark.integration
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def test_ask_and_lookup_through_gradio_client(ui_server):
+    from gradio_client import Client
+
+    client = Client(ui_server.url, verbose=False)
+    history, cards, cleared = client.predict(
+        "Tỷ lệ hộ nghèo năm 2023 theo Chỉ thị 10/CT-UBND còn bao nhiêu?", [], None, "Tất cả", "Tất cả", "Tất cả",
+        api_name="/ask")
+    assert "0,36%" in json.dumps(history, ensure_ascii=False) and "10/CT-UBND" in cards and cleared == ""
+    found, _ = client.predict("Chỉ thị 11/CT-UBND mục 8", api_name="/lookup")
+    assert "Ban Thi đua - Khen thưởng thành phố" in found
+
+
+def test_no_files_outside_the_app_are_served(ui_server):
+    secret = ui_server.index_dir / "chroma" / "chroma.sqlite3"
+    for path in ("/etc/passwd", str(secret), "../../../../etc/passwd"):
+        for prefix in ("/gradio_api/file=", "/file="):
+            status, body = _get(ui_server.url + prefix + path)
+            assert status >= 400 or (b"root:" not in body and b"SQLite" not in body), (prefix, path, status)
+
+
+def test_no_monitoring_endpoint(ui_server):
+    for path in ("/monitoring", "/gradio_api/monitoring"):
+        status, body = _get(ui_server.url + path)
+        assert status in (403, 404), (path, status, body[:200])
+
+
+def test_oversized_upload_is_refused(ui_server):
+    boundary = "----cap"
+    payload = b"x" * (UPLOAD_CAP_MB * 1024 * 1024 + 1024)
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n").encode() + payload + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(ui_server.url + "/gradio_api/upload", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status = response.status
+    except urllib.error.HTTPError as err:
+        status = err.code
+    assert status == 413
+
+
+def test_listens_on_loopback_only(ui_server):
+    listening = [c.laddr.ip for c in psutil.Process(ui_server.process.pid).net_connections(kind="inet")
+                 if c.status == psutil.CONN_LISTEN]
+    assert listening and all(ip.startswith("127.") for ip in listening)
+    assert Settings(_env_file=None).ui_host == "127.0.0.1"  # type: ignore[call-arg]

@@ -1,0 +1,1 @@
+"""Gradio assistant over the rag library (python -m ui)."""
