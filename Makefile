@@ -2,7 +2,8 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-PIP    := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
+PIP_ARGS ?=
+PIP    := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt $(PIP_ARGS)
 HOST   ?= 127.0.0.1
 PORT   ?= 7860
 
