@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     top_k: int = 5
     candidates: int = 60
     rrf_k: int = 60
-    dense_weight: float = 0.5  # measured: a generic embedder at full weight dilutes BM25 on Vietnamese
+    dense_weight: float | None = None  # None: chosen per model (embeddings.recommended_dense_weight)
     lexical_weight: float = 1.0
     bm25_k1: float = 1.2
     bm25_b: float = 0.75

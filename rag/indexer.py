@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from rag.config import Settings
 from rag.embeddings import Embedder, make_embedder
 from rag.lexical import LexicalIndex
 from rag.loaders import LoadError, doc_id_for, iter_files, load_document
+from rag.normalize import normalize_text
 from rag.store import Store
 from rag.structure import parse_meta_and_layout
 from rag.types import Chunk, DocMeta, SourceDoc
@@ -73,6 +74,48 @@ def parse_document(doc: SourceDoc, settings: Settings) -> tuple[DocMeta, list[Ch
 def embed_chunks(embedder: Embedder, chunks: list[Chunk]) -> object:
     """Vectors for chunks: the breadcrumb gives each clause its context."""
     return embedder.encode_passages([f"{c.breadcrumb}\n{c.text}" for c in chunks], progress=len(chunks) > 256)
+
+
+def index_texts(records: Iterable[tuple[str, str, str]], settings: Settings, embedder: Embedder | None = None,
+                progress: bool = True) -> IngestReport:
+    """Index in-memory texts (doc_id, text, source) through the same pipeline as files (BEIR corpora)."""
+    import hashlib
+
+    started = time.perf_counter()
+    report = IngestReport(embedding_model=embedder.name if embedder else None)
+    store = Store(settings)
+    if embedder is not None:
+        store.adopt_model(embedder.name, embedder.dim)
+    items = list(records)
+    batch: list[tuple[SourceDoc, DocMeta, list[Chunk]]] = []
+
+    def flush() -> None:
+        chunks = [c for _, _, cs in batch for c in cs]
+        vectors = embed_chunks(embedder, chunks) if embedder and chunks else None
+        items, offset = [], 0
+        for doc, meta, cs in batch:
+            part = vectors[offset:offset + len(cs)] if vectors is not None else None  # type: ignore[index]
+            items.append((doc, meta, cs, part))
+            offset += len(cs)
+            report.added.append(doc.doc_id)
+            report.chunks_written += len(cs)
+        store.replace_documents(items, {"embedding_model": embedder.name if embedder else ""})  # type: ignore[arg-type]
+        batch.clear()
+
+    for doc_id, raw, source in tqdm(items, desc="Nạp văn bản", unit="vb", disable=not progress):
+        text = normalize_text(raw)
+        doc = SourceDoc(doc_id=doc_id, path=source, text=text, pages=(),
+                        sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest())
+        meta, chunks = parse_document(doc, settings)
+        batch.append((doc, meta, chunks))
+        if sum(len(cs) for _, _, cs in batch) >= 512:  # embed across documents in large batches
+            flush()
+    flush()
+    report.total_docs = len(items)
+    report.total_chunks = store.count()
+    load_lexical(store, settings)
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def _sha_of(path: Path) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rag.config import Settings
 from rag.corpus import CorpusView
-from rag.embeddings import Embedder
+from rag.embeddings import Embedder, recommended_dense_weight
 from rag.lexical import LexicalIndex
 from rag.normalize import strip_accents
 from rag.query import DocRef, QueryInfo
@@ -63,6 +63,12 @@ class Retriever:
                  embedder: Embedder | None):
         self.settings, self.store, self.corpus, self.lexical, self.embedder = settings, store, corpus, lexical, embedder
 
+    @property
+    def dense_weight(self) -> float:
+        if self.settings.dense_weight is not None:
+            return self.settings.dense_weight
+        return recommended_dense_weight(self.embedder.name) if self.embedder else 0.0
+
     def restrict(self, info: QueryInfo, doc_filter: Sequence[str] | None = None) -> tuple[list[str] | None, str | None]:
         """The documents a question is about (None: all) and, when none fit, why."""
         docs = list(doc_filter) if doc_filter else None
@@ -73,7 +79,8 @@ class Retriever:
                                  for r in info.doc_refs)
                 return [], f"Không có văn bản số {refs} trong các văn bản đã lập chỉ mục."
             docs = [d for d in named if docs is None or d in docs]
-        if info.places and info.kind != "comparison":
+        placed_index = any(m.place for m in self.corpus.metas.values())
+        if info.places and info.kind != "comparison" and placed_index:
             pool = docs if docs is not None else list(self.corpus.metas)
             placed = [d for d in pool if any(place_matches(p, self.corpus.metas[d]) for p in info.places)]
             if not placed:
@@ -91,11 +98,13 @@ class Retriever:
         n = self.settings.candidates
         lexical = [cid for cid, _ in self.lexical.search(text, n, allowed)]
         rankings: list[tuple[Sequence[str], float]] = [(lexical, self.settings.lexical_weight)]
-        if self.embedder is not None:
+        weight = self.dense_weight
+        if self.embedder is not None and weight > 0:
             vector = self.embedder.encode_query(text)
             dense = [cid for cid, _ in self.store.dense_query(vector, n, docs)]
-            rankings.append((dense, self.settings.dense_weight))
+            rankings.append((dense, weight))
         fused = rrf(rankings, self.settings.rrf_k)
+        fused = {cid: score for cid, score in fused.items() if cid in self.corpus.chunks}
         if info.clause_path:  # "mục II.3 chỉ tiêu (12)": the named clause first
             for cid, chunk in self.corpus.chunks_in(docs):
                 if chunk.path == info.clause_path or chunk.path.startswith(info.clause_path + "."):

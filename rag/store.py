@@ -86,6 +86,11 @@ class Store:
     def dim(self) -> int:
         return int((self.chunks.metadata or {}).get("dim", 1))
 
+    @property
+    def partial(self) -> bool:
+        """True when some chunks were stored without vectors (written while the model was missing)."""
+        return bool((self.chunks.metadata or {}).get("partial", False))
+
     def adopt_model(self, name: str, dim: int) -> bool:
         """Make the index hold vectors of `name`. Returns True when it had to be emptied for that."""
         if self.embedding_model == name and self.dim == dim:
@@ -103,23 +108,34 @@ class Store:
     def replace_document(self, doc: SourceDoc, meta: DocMeta, chunks: Sequence[Chunk],
                          vectors: np.ndarray | None, extra: dict[str, Any]) -> None:
         """Swap in a document's chunks, then record it: a crash in between leaves it to redo."""
-        self.chunks.delete(where={"doc_id": doc.doc_id})
+        self.replace_documents([(doc, meta, chunks, vectors)], extra)
+
+    def replace_documents(self, items: Sequence[tuple[SourceDoc, DocMeta, Sequence[Chunk], np.ndarray | None]],
+                          extra: dict[str, Any]) -> None:
+        """The same for many documents in a few calls (bulk indexing); records are written last."""
+        if not items:
+            return
+        where: Any = {"doc_id": {"$in": [doc.doc_id for doc, _, _, _ in items]}}
+        self.chunks.delete(where=where)
         dim = self.dim
-        batch = max(1, min(1000, self.client.get_max_batch_size()))
-        for i in range(0, len(chunks), batch):
-            part = chunks[i:i + batch]
-            if vectors is not None:
-                embeddings = vectors[i:i + batch].tolist()
-            else:
-                embeddings = [[0.0] * dim for _ in part]
+        if self.embedding_model and not self.partial and any(v is None for _, _, _, v in items):
+            self.chunks.modify(metadata={**(self.chunks.metadata or {}), "partial": True})
+        rows = [(c, meta, None if vectors is None else vectors[i])
+                for _, meta, chunks, vectors in items for i, c in enumerate(chunks)]
+        batch = max(1, min(2000, self.client.get_max_batch_size()))
+        for i in range(0, len(rows), batch):
+            part = rows[i:i + batch]
+            embeddings = np.stack([v if v is not None else np.zeros(dim, dtype=np.float32) for _, _, v in part])
             self.chunks.add(
-                ids=[c.chunk_id for c in part], documents=[c.text for c in part], embeddings=embeddings,
-                metadatas=[chunk_metadata(c, meta, vectors is not None) for c in part],
+                ids=[c.chunk_id for c, _, _ in part], documents=[c.text for c, _, _ in part],
+                embeddings=embeddings.astype(np.float32),
+                metadatas=[chunk_metadata(c, meta, v is not None) for c, meta, v in part],
             )
-        record = _clean({**asdict(meta), **extra, "source": doc.path, "sha256": doc.sha256,
-                         "n_chunks": len(chunks), "pages": json.dumps([asdict(p) for p in doc.pages])})
-        self.docs.upsert(ids=[doc.doc_id], documents=[doc.text], embeddings=np.zeros((1, 1), dtype=np.float32),
-                         metadatas=[record])
+        records: list[Any] = [_clean({**asdict(meta), **extra, "source": doc.path, "sha256": doc.sha256,
+                           "n_chunks": len(chunks), "pages": json.dumps([asdict(p) for p in doc.pages])})
+                   for doc, meta, chunks, _ in items]
+        self.docs.upsert(ids=[doc.doc_id for doc, _, _, _ in items], documents=[doc.text for doc, _, _, _ in items],
+                         embeddings=np.zeros((len(items), 1), dtype=np.float32), metadatas=records)
 
     def delete_document(self, doc_id: str) -> None:
         self.chunks.delete(where={"doc_id": doc_id})
@@ -160,9 +176,11 @@ class Store:
 
     def dense_query(self, vector: np.ndarray, n: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the nearest embedded chunks."""
-        where: dict[str, Any] = {"has_vector": True}
+        # filtering makes Chroma search exhaustively: only filter when the index needs it
+        clauses: list[dict[str, Any]] = [] if not self.partial else [{"has_vector": True}]
         if doc_ids:
-            where = {"$and": [where, {"doc_id": {"$in": list(doc_ids)}}]}
+            clauses.append({"doc_id": {"$in": list(doc_ids)}})
+        where: dict[str, Any] | None = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         total = self.count()
         if total == 0:
             return []

@@ -45,6 +45,8 @@ class DocMeta:
         kind = self.doc_type or "Văn bản"
         if self.number:
             return f"{kind} {self.number}"
+        if not self.doc_type and self.title:  # an article or a record known only by its title
+            return self.title if len(self.title) <= 80 else self.title[:79] + "…"
         return f"{kind} (không ghi số)"
 
 
