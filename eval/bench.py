@@ -1,0 +1,189 @@
+"""Scale benchmark on the 208 full-text laws: ingest cost, index size, query latency, memory.
+
+python -m eval.bench --out DIR [--data PATH] [--fractions 0.1,0.3,1] [--questions 200] [--model NAME|PATH|none]
+
+Each corpus fraction runs in its own process so that its peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from eval.metrics import percentile
+from rag.config import PROJECT_ROOT, load_settings
+
+DATA = PROJECT_ROOT.parent / "shared" / "data" / "uts_vlc_2023" / "processed"
+
+
+def _du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def _questions(assistant: Any, n: int) -> list[str]:
+    """Questions a user could ask of these laws: article headings with their law's name."""
+    rng = random.Random(0)
+    articles = [c for c in assistant.corpus.chunks.values() if c.path.startswith("Điều") and "." not in c.path]
+    rng.shuffle(articles)
+    out = []
+    for chunk in articles[:n]:
+        meta = assistant.corpus.metas[chunk.doc_id]
+        heading = chunk.text.split("\n", 1)[0].split(".", 1)[-1].strip()[:80]
+        law = f"{meta.doc_type or 'Luật'} {(meta.title or '').title()}"
+        out.append(f"{heading} theo {law} quy định thế nào?")
+    return out
+
+
+def run_one(fraction: float, data: Path, n_questions: int, model: str) -> dict[str, Any]:
+    """One corpus size, in this process: ingest, size, latencies, throughput, peak RSS."""
+    from rag.embeddings import make_embedder
+    from rag.engine import Assistant
+    from rag.indexer import embed_chunks, ingest
+
+    files = sorted(data.glob("*.txt"))
+    chosen = files[: max(1, math.ceil(len(files) * fraction))]
+    row: dict[str, Any] = {"fraction": fraction, "files": len(chosen), "chars": sum(f.stat().st_size for f in chosen)}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        folder = Path(tmp) / "docs"
+        folder.mkdir()
+        for f in chosen:
+            (folder / f.name).symlink_to(f)
+        settings = load_settings(index_dir=Path(tmp) / "index", embedding_model=model)
+        embedder, notice = make_embedder(settings)
+        row["embedding_model"] = embedder.name if embedder else None
+        started = time.perf_counter()
+        report = ingest([folder], settings, embedder=embedder, use_model=embedder is not None)
+        row["ingest_s"] = round(time.perf_counter() - started, 2)
+        row["failed"] = len(report.failed)
+        row["chunks"] = report.total_chunks
+        row["chunks_per_s"] = round(report.total_chunks / row["ingest_s"], 1)
+        row["index_mb"] = round(_du(settings.index_dir) / 1e6, 1)
+        started = time.perf_counter()
+        assistant = Assistant(settings, embedder=embedder, use_model=embedder is not None)
+        row["load_s"] = round(time.perf_counter() - started, 2)
+        questions = _questions(assistant, n_questions)
+        from rag.query import analyze
+
+        retrieval, full = [], []
+        for q in questions:
+            t0 = time.perf_counter()
+            assistant.retriever.retrieve(analyze(q, assistant.corpus.places), settings.top_k)
+            retrieval.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            assistant.ask(q)
+            full.append((time.perf_counter() - t0) * 1000)
+        row["questions"] = len(questions)
+        row["retrieval_ms"] = {"p50": round(percentile(retrieval, 50), 2), "p95": round(percentile(retrieval, 95), 2)}
+        row["answer_ms"] = {"p50": round(percentile(full, 50), 2), "p95": round(percentile(full, 95), 2)}
+        if embedder is not None:
+            sample = list(assistant.corpus.chunks.values())[:2000]
+            t0 = time.perf_counter()
+            embed_chunks(embedder, sample)
+            pipeline_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            embedder.model.encode([embedder.passage_prefix + f"{c.breadcrumb}\n{c.text}" for c in sample],
+                                  batch_size=embedder.batch_size)
+            raw_s = time.perf_counter() - t0
+            row["embed_ratio_vs_raw_encode"] = round(raw_s / pipeline_s, 3)
+            from eval.baselines import NaiveDense, naive_pieces
+
+            naive = NaiveDense(naive_pieces(assistant.corpus.texts), embedder)
+            lat = []
+            for q in questions:
+                t0 = time.perf_counter()
+                naive.search(q, settings.top_k)
+                lat.append((time.perf_counter() - t0) * 1000)
+            row["naive_retrieval_ms"] = {"p50": round(percentile(lat, 50), 2), "p95": round(percentile(lat, 95), 2)}
+        row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return row
+
+
+def _plots(rows: list[dict[str, Any]], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    chunks = [r["chunks"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(chunks, [r["answer_ms"]["p95"] for r in rows], marker="o", label="full answer p95")
+    ax.plot(chunks, [r["retrieval_ms"]["p95"] for r in rows], marker="o", label="retrieval p95")
+    if all("naive_retrieval_ms" in r for r in rows):
+        ax.plot(chunks, [r["naive_retrieval_ms"]["p95"] for r in rows], marker="o", label="naive p95")
+    ax.set_xlabel("chunks in index")
+    ax.set_ylabel("ms")
+    ax.set_title("Query latency vs corpus size")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out / "latency_vs_size.png", dpi=110)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot([r["chars"] / 1e6 for r in rows], [r["ingest_s"] for r in rows], marker="o")
+    ax.set_xlabel("corpus size (M characters)")
+    ax.set_ylabel("ingest wall time (s)")
+    ax.set_title("Ingest time vs corpus size")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out / "ingest_vs_size.png", dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.bench")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--fractions", default="0.1,0.3,1")
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--model", default="none")
+    parser.add_argument("--one", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one is not None:
+        print(json.dumps(run_one(args.one, args.data, args.questions, args.model)))
+        return 0
+    if not args.data.exists():
+        print(f"Không thấy dữ liệu {args.data}", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for fraction in [float(f) for f in args.fractions.split(",")]:
+        run = subprocess.run([sys.executable, "-m", "eval.bench", "--out", str(args.out), "--data", str(args.data),
+                              "--questions", str(args.questions), "--model", args.model, "--one", str(fraction)],
+                             cwd=PROJECT_ROOT, capture_output=True, text=True)
+        if run.returncode != 0:
+            print(run.stderr[-2000:], file=sys.stderr)
+            return 1
+        rows.append(json.loads(run.stdout.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+    (args.out / "bench.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    _plots(rows, args.out)
+    header = ("| fraction | files | chunks | ingest s | chunks/s | index MB | retrieval p50/p95 ms | answer p50/p95 ms "
+              "| naive p50/p95 ms | embed ratio | peak RSS MB |")
+    lines = [f"# Benchmark: {args.data}", "", f"Model: {args.model}. Questions per size: {args.questions}.", "",
+             header, "|" + "---|" * 11]
+    for r in rows:
+        naive = r.get("naive_retrieval_ms")
+        naive_cell = f"{naive['p50']}/{naive['p95']}" if naive else "–"
+        lines.append(f"| {r['fraction']:.0%} | {r['files']} | {r['chunks']} | {r['ingest_s']} | {r['chunks_per_s']} | "
+                     f"{r['index_mb']} | {r['retrieval_ms']['p50']}/{r['retrieval_ms']['p95']} | "
+                     f"{r['answer_ms']['p50']}/{r['answer_ms']['p95']} | "
+                     f"{naive_cell} | {r.get('embed_ratio_vs_raw_encode', '–')} | "
+                     f"{r['peak_rss_mb']} |")
+    lines += ["", "![latency](latency_vs_size.png) ![ingest](ingest_vs_size.png)"]
+    (args.out / "bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(args.out / "bench.md", args.out / "README.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
