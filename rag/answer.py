@@ -273,8 +273,8 @@ class ExtractiveAnswerer:
                 if citation not in citations:
                     citations.append(citation)
                 marks.append(f"[{citations.index(citation) + 1}]")
-            main = fact.units[-1]
-            ref = clause_ref(self.corpus.metas[main.chunk.doc_id], main.chunk.path)
+            main = citations[int(marks[-1][1:-1]) - 1]
+            ref = clause_ref(self.corpus.metas[main.doc_id], main.path)
             prefix = f"{label}: " if label else ""
             lines.append(f"{prefix}{fact.line} {''.join(marks)} ({ref})")
             facts_text.append(fact.line)

@@ -4,6 +4,7 @@ never inject markup, scripts or remote images into the page."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,6 +25,11 @@ _CSS = """
 
 def esc(text: str | None) -> str:
     return html.escape(text or "", quote=True)
+
+
+def undecorate(escaped: str) -> str:
+    """Hide markdown left over from conversion (### headings, **bold**) in a displayed clause."""
+    return re.sub(r"(?m)^(\s*(?:<mark>)?)#{1,6}\s*", r"\1", escaped).replace("**", "")
 
 
 def doc_line(meta: DocMeta) -> str:
@@ -55,7 +61,7 @@ def source_cards(answer: Answer, corpus: CorpusView) -> str:
     for n, citation in enumerate(answer.citations, start=1):
         meta = corpus.metas.get(citation.doc_id, DocMeta())
         clause, qs, qe = clause_text(corpus, citation)
-        highlighted = f"{esc(clause[:qs])}<mark>{esc(clause[qs:qe])}</mark>{esc(clause[qe:])}"
+        highlighted = undecorate(f"{esc(clause[:qs])}<mark>{esc(clause[qs:qe])}</mark>{esc(clause[qe:])}")
         page = f" · trang {citation.page}" if citation.page else ""
         cards.append(
             f"<div class='src-card' data-source='{n}'>"
@@ -76,7 +82,7 @@ def lookup_html(found: Mapping[str, Any] | None, reference: str) -> str:
             f"người ký: {esc(doc.get('signer') or '—')}</div><div>{esc(doc.get('title'))}</div>")
     clauses = "".join(
         f"<div class='src-card' data-path='{esc(c['path'])}'><div class='src-head'>{esc(c['path'])}</div>"
-        f"<div class='src-clause'>{esc(c['text'])}</div></div>" for c in found["clauses"])
+        f"<div class='src-clause'>{undecorate(esc(c['text']))}</div></div>" for c in found["clauses"])
     if not found["clauses"]:
         clauses = "<div class='src-card abstain'>Không có điều khoản này trong văn bản.</div>"
     return f"{_CSS}<div class='src-card'>{head}</div>{clauses}"
