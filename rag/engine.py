@@ -26,11 +26,29 @@ from rag.types import Answer
 log = logging.getLogger(__name__)
 
 
+def make_answerer(settings: Settings, retriever: Retriever, corpus: CorpusView, lexical: Any,
+                  chat_model: Any = None) -> ExtractiveAnswerer | Any:
+    """The configured answerer: extractive (default), or an LLM whose output is verified the same way."""
+    extractive = ExtractiveAnswerer(settings, retriever, corpus, lexical)
+    if settings.answerer == "extractive" and chat_model is None:
+        return extractive
+    if settings.answerer not in ("extractive", "llm"):
+        raise ValueError(f"RAG_ANSWERER={settings.answerer!r}: chọn extractive hoặc llm")
+    from rag.llm import LLMAnswerer, make_chat_model
+
+    if chat_model is None and not (settings.llm_base_url and settings.llm_model):
+        raise ValueError("RAG_ANSWERER=llm cần RAG_LLM_BASE_URL và RAG_LLM_MODEL (ví dụ Ollama: "
+                         "http://127.0.0.1:11434/v1 và qwen2.5:7b-instruct)")
+    return LLMAnswerer(extractive, chat_model or make_chat_model(settings))
+
+
 class Assistant:
     """Answers questions over the index in `settings.index_dir` (or a Chroma server)."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, use_model: bool = True):
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, use_model: bool = True,
+                 chat_model: Any = None):
         self.settings = settings
+        self.chat_model = chat_model
         self.store = Store(settings)
         self.notice: str | None = None
         self.embedder = embedder
@@ -61,7 +79,7 @@ class Assistant:
         self.lexical = load_lexical(self.store, self.settings)
         self.corpus = CorpusView.load(self.store)
         self.retriever = Retriever(self.settings, self.store, self.corpus, self.lexical, self.embedder)
-        self.answerer = ExtractiveAnswerer(self.settings, self.retriever, self.corpus, self.lexical)
+        self.answerer = make_answerer(self.settings, self.retriever, self.corpus, self.lexical, self.chat_model)
 
     def ask(self, question: str, k: int | None = None, doc_filter: Sequence[str] | None = None) -> Answer:
         """Answer one question (extractive, verified)."""
