@@ -17,7 +17,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("part", re.compile(r"^(?:PHẦN|Phần)\s+(THỨ\s+[A-ZÀ-Ỹ]+|[IVXL]+|\d+)\b")),
     ("chapter", re.compile(r"^(?:CHƯƠNG|Chương)\s+([IVXL]+|\d+)\b")),
     ("lawsection", re.compile(r"^(?:MỤC|Mục)\s+(\d+)\b")),
-    ("article", re.compile(r"^Điều\s+(\d+[a-zđ]?)\s*[.:]")),
+    # "Điều 5. Quyền", and in older laws "Điều 5" alone or "Điều 5 Chính sách …" (no dot)
+    ("article", re.compile(r"^Điều\s+(\d+[a-zđ]?)\s*(?:[.:]|$|(?=[A-ZĐÀ-Ỹ]))")),
     ("roman", re.compile(r"^([IVXL]{1,6})[.)]\s*(?=\S)")),
     ("decimal", re.compile(r"^(\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?=\S)")),
     ("decimal", re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")),

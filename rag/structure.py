@@ -151,9 +151,12 @@ def _signature(lines: list[Line], closing_index: int) -> tuple[str | None, str |
     return None, None
 
 
-def _closing_index(lines: list[Line]) -> int:
-    """Index of the first line of the closing block (Nơi nhận, TM./KT. signature), or len(lines)."""
-    tail_from = max(0, len(lines) - 40)
+def _closing_index(lines: list[Line], after: int) -> int:
+    """Index of the first line of the closing block (Nơi nhận, TM./KT. signature), or len(lines).
+
+    Only lines after the header count: a short decree's header may itself name the President.
+    """
+    tail_from = max(after, len(lines) - 40)
     for i in range(tail_from, len(lines)):
         bare = lines[i].bare
         if _CLOSING.match(bare) or (bare.isupper() and re.match(r"^(CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG)", bare)):
@@ -172,7 +175,9 @@ def parse_meta_and_layout(text: str) -> tuple[DocMeta, Layout]:
     if not lines:
         return DocMeta(), Layout(0, 0, 0)
     head = _find_header(lines)
-    closing = _closing_index(lines)
+    header_lines = max((int(head[k]) for k in ("type_index", "date_index", "number_index") if k in head),  # type: ignore[call-overload]
+                       default=0) + 1
+    closing = _closing_index(lines, header_lines)
     signer, signer_title = _signature(lines, closing)
     body_end = lines[closing].start if closing < len(lines) else len(text)
     number = doc_type = title = issuer = place = issued_on = issued_text = None

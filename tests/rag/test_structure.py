@@ -79,7 +79,8 @@ def test_law_structure_chapters_articles_clauses():
         "QUỐC HỘI\n--------\nLuật số: 04/2011/QH13\nHà Nội, ngày 11 tháng 11 năm 2011\nLUẬT\nĐO LƯỜNG\n"
         "Căn cứ Hiến pháp;\nChương I\nNHỮNG QUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nLuật này quy định.\n"
         "Điều 2. Giải thích\n1. Đo lường là việc.\n2. Phương tiện gồm:\na) Chuẩn;\nb) Mẫu.\n"
-        "Chương II\nQUYỀN\nMục 1\nCHUNG\nĐiều 3. Quyền\nTổ chức có quyền.\nCHỦ TỊCH QUỐC HỘI\nNguyễn Sinh Hùng"
+        "Chương II\nQUYỀN\nMục 1\nCHUNG\nĐiều 3. Quyền\nTổ chức có quyền.\nĐiều 4\nĐiều 3 của Luật này áp dụng.\n"
+        "Điều 5 Chính sách của Nhà nước\nNhà nước khuyến khích.\nCHỦ TỊCH QUỐC HỘI\nNguyễn Sinh Hùng"
     )
     meta, layout = parse_meta_and_layout(text)
     assert (meta.number, meta.doc_type, meta.title, meta.issuer) == ("04/2011/QH13", "Luật", "ĐO LƯỜNG", "QUỐC HỘI")
@@ -87,6 +88,6 @@ def test_law_structure_chapters_articles_clauses():
     clauses = iter_clauses(parse_clauses(text, layout.body_start, layout.body_end))
     assert [c.path for c in clauses] == [
         "Chương I", "Điều 1", "Điều 2", "Điều 2.1", "Điều 2.2", "Điều 2.2.a", "Điều 2.2.b",
-        "Chương II", "Mục 1", "Điều 3",
+        "Chương II", "Mục 1", "Điều 3", "Điều 4", "Điều 5",
     ]
     assert clauses[0].heading == "Chương I NHỮNG QUY ĐỊNH CHUNG"
