@@ -74,7 +74,8 @@ class ExtractiveAnswerer:
             return self._abstain(found, found.problem)
         if info.kind in ("signer", "issued"):
             return self._about_document(info, found)
-        fact = self._best_fact(info, found.passages)
+        fact = self._tasks(info, found.passages) if info.kind == "tasks" else None
+        fact = fact or self._best_fact(replace(info, kind="general") if info.kind == "tasks" else info, found.passages)
         if fact is None:
             return self._abstain(found)
         return self._finish([("", fact)], found, self.settings.max_answer_chars)
@@ -112,6 +113,42 @@ class ExtractiveAnswerer:
             return None
         unit = self._responsible(best[1]) if info.kind == "responsibility" else best[1]
         return Fact(self._line(info, unit), self._support(info, unit), best[0])
+
+    def _tasks(self, info: QueryInfo, passages: Sequence[Passage]) -> Fact | None:
+        """'Sở Nội vụ làm gì?': the clause headed by that agency, or the sentence that assigns it."""
+        folded = not has_diacritics(info.text)
+        terms = [strip_accents(t) for t in info.terms] if folded else list(info.terms)
+        weight = self._weight(folded)
+        best: tuple[float, Unit] | None = None
+        for passage in passages[:_UNITS_FROM]:
+            chunk = passage.chunk
+            doc = self.corpus.texts[chunk.doc_id]
+            first_end = chunk.text.find("\n")
+            first = chunk.text[:first_end] if first_end > 0 else ""
+            candidates = []
+            if first and detect_marker(first) is not None and AGENCY.match(strip_marker(first.strip("#* "))):
+                candidates.append(Unit(chunk, chunk.start, chunk.end, chunk.text, "", passage.rank, first))
+            for unit in units_of(chunk, doc, passage.rank):
+                if unit.sentence == (unit.start, unit.end) and self._names_agency(unit.text):
+                    candidates.append(replace(unit, lead=unit.text[:120]))
+            for unit in candidates:
+                subject = Unit(chunk, unit.start, unit.end, unit.lead, "", unit.rank)
+                cov = coverage(terms, subject, weight, folded, info.pairs)  # type: ignore[arg-type]
+                score = cov.score - 0.01 * passage.rank
+                if cov.in_text >= 0.6 and (best is None or score > best[0]):
+                    best = (score, unit)
+        if best is None:
+            return None
+        unit = best[1]
+        head, _, rest = unit.text.partition("\n")
+        if rest.strip():  # a clause headed by the agency: "Sở Nội vụ (…): a) …; b) …"
+            head = strip_marker(head.replace("#", "").replace("**", "").strip()).rstrip(" :")
+            body = f"{head}: " + re.sub(r"\s*\n+\s*", " ", rest.replace("**", "").strip())
+        else:
+            body = strip_marker(unit.text)
+        limit = self.settings.max_answer_chars - 120
+        line = body if len(body) <= limit else body[:limit].rsplit(" ", 1)[0] + " …"
+        return Fact(line, (unit,), best[0])
 
     @staticmethod
     def _named_clause(info: QueryInfo, path: str) -> bool:

@@ -49,12 +49,19 @@ _CLAUSE_PARTS = (
     (re.compile(r"(?:chi tieu|muc tieu)?\s*\((\d{1,2})\)"), "target"),
 )
 
+# How a question is asked, not what it is about: dropped from the content terms.
+_FRAME = re.compile(
+    r"\b(?:(?:co quan|don vi|cap|ben) nao|chiu trach nhiem|co trach nhiem|trach nhiem gi|(?:giao )?nhiem vu gi|lam gi|la gi"
+    r"|bao nhieu|khi nao|bao gio|the nao|ra sao|dung hay sai|co phai|hay khong|duoc giao|giao cho|nhung ai)\b"
+)
+
 KIND_PATTERNS = (
     ("general", re.compile(r"\b(gom nhung ai|la nhung ai|bao gom nhung|gom nhung gi|gom nhung)\b")),
     ("signer", re.compile(r"\b(ai ky|nguoi ky|ky ban hanh|ky van ban|ky ke hoach|ky chi thi|ky quyet dinh)\b")),
     ("issued", re.compile(r"\b(ban hanh ngay|ngay ban hanh|ban hanh (vao )?(ngay|luc|thoi gian) nao|ban hanh khi nao)\b")),
     ("comparison", re.compile(r"\b(so sanh|khac nhau|chenh lech|thay doi the nao)\b")),
     ("deadline", re.compile(r"\b(khi nao|dip nao|bao gio|thoi han|han chot|han gui|han nop|ngay nao|thoi gian|luc nao|truoc ngay|bao lau)\b")),
+    ("tasks", re.compile(r"\b(nhiem vu gi|lam gi|trach nhiem gi|duoc giao gi|giao (nhiem vu )?gi|phai lam gi)\b")),
     ("responsibility", re.compile(r"\b(ai\b|co quan nao|don vi nao|chu tri|phoi hop|trach nhiem|giao cho|nhiem vu gi|gui ve dau|ve dau)\b")),
     ("target", re.compile(r"\b(bao nhieu|chi tieu|ty le|dat muc|muc tieu|phan tram)\b")),
 )
@@ -135,12 +142,15 @@ def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
                 drop.update(words.split())
     for place in places:
         drop.update(strip_accents(place.lower()).split())
-    syllables = re.findall(r"\d+(?:[.,]\d+)*|[^\W\d_]+", key)
+    tokens = list(re.finditer(r"\d+(?:[.,]\d+)*|[^\W\d_]+", key))
+    syllables = [t.group(0) for t in tokens]
+    framed = [m.span() for m in _FRAME.finditer(folded)]  # folded and key align: same length
     accented = has_diacritics(question)
     keep = [
         (s not in STOPWORDS if accented else s not in _FOLDED_STOP)
         and strip_accents(s) not in drop and s not in years and not s.isdigit()
-        for s in syllables
+        and not any(a <= t.start() < b for a, b in framed)
+        for s, t in zip(syllables, tokens, strict=True)
     ]
     terms = tuple(s for s, k in zip(syllables, keep, strict=True) if k)
     pairs = tuple((a, b) for (a, ka), (b, kb) in zip(zip(syllables, keep, strict=True),

@@ -127,3 +127,12 @@ def test_lookup_by_number_and_clause(assistant):
     whole = assistant.lookup("Kế hoạch 33")
     assert [c["path"] for c in whole["clauses"]] == ["I", "II", "III", "IV"]
     assert assistant.lookup("Chỉ thị 99/CT-UBND") is None
+
+
+def test_tasks_of_an_agency_come_from_the_clause_it_heads(assistant):
+    answer = assistant.ask("Kế hoạch 33 giao nhiệm vụ gì cho Sở Nội vụ?")
+    _says(answer, "Sở Nội vụ (Ban Thi đua - Khen thưởng): a) Chủ trì tổng hợp")
+    assert answer.citations[0].path == "IV.1" and len(answer.text) <= 400
+    _quotes_verbatim(assistant, answer)
+    assigned = assistant.ask("Đơn vị nào chịu trách nhiệm tuyên truyền về đợt thi đua cao điểm?")
+    _says(assigned, "Sở Thông tin và Truyền thông")
