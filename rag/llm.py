@@ -29,7 +29,6 @@ _ANSWER = re.compile(r"TRẢ LỜI\s*:\s*(.+?)(?=\n\s*TRÍCH DẪN|\Z)", re.S)
 def make_chat_model(settings: Settings) -> Any:
     """A LangChain chat model for the configured endpoint."""
     from langchain_openai import ChatOpenAI
-
     from pydantic import SecretStr
 
     key = settings.llm_api_key or SecretStr("not-needed")  # local servers (Ollama, llama.cpp) ignore the key
