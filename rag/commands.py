@@ -52,6 +52,28 @@ def _cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    from rag.engine import Assistant
+
+    assistant = Assistant(settings, use_model=False)
+    docs = assistant.docs_matching(args.doc) if args.doc else sorted(assistant.corpus.metas)
+    if not docs:
+        print(f"Không có văn bản số {args.doc} trong chỉ mục.")
+        return 2
+    facts = [f for d in docs for f in assistant.facts(d) if not args.kind or f.kind == args.kind]
+    if args.json:
+        print(json.dumps({"facts": [asdict(f) for f in facts]}, ensure_ascii=False, indent=2))
+        return 0
+    names = {"target": "Chỉ tiêu", "deadline": "Thời hạn", "responsibility": "Trách nhiệm"}
+    for f in facts:
+        label = assistant.corpus.metas[f.doc_id].label()
+        detail = " ".join(x for x in (f.value, f.unit, f.due, f.agency, f.role) if x)
+        print(f"[{names[f.kind]}] {label}, {f.path}: {detail}\n    «{f.quote}»")
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add the answering subcommands to the `python -m rag` parser."""
     p_ask = sub.add_parser("ask", help="hỏi một câu")
@@ -65,3 +87,8 @@ def register(sub: Any) -> None:
     p_lookup.add_argument("reference")
     p_lookup.add_argument("--json", action="store_true")
     p_lookup.set_defaults(func=_cmd_lookup)
+    p_facts = sub.add_parser("facts", help="chỉ tiêu, thời hạn, trách nhiệm trong văn bản")
+    p_facts.add_argument("--doc", help="số văn bản, ví dụ 33/KH-UBND")
+    p_facts.add_argument("--kind", choices=("target", "deadline", "responsibility"))
+    p_facts.add_argument("--json", action="store_true")
+    p_facts.set_defaults(func=_cmd_facts)

@@ -16,12 +16,13 @@ from rag.answer import ExtractiveAnswerer
 from rag.config import Settings
 from rag.corpus import CorpusView
 from rag.embeddings import Embedder, make_embedder
+from rag.facts import extract_facts
 from rag.indexer import load_lexical
 from rag.lookup import lookup
 from rag.query import analyze
 from rag.retrieval import Retriever
 from rag.store import Store
-from rag.types import Answer
+from rag.types import Answer, Fact
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,13 @@ class Assistant:
         """Citation lookup: '33/KH-UBND mục IV' → the document and the clause(s)."""
         self.refresh()
         return lookup(reference, self.corpus)
+
+    def facts(self, doc_id: str) -> list[Fact]:
+        """Targets, deadlines and responsibilities of one indexed document."""
+        self.refresh()
+        chunks = [self.corpus.chunks[c] for c in self.corpus.chunks_of.get(doc_id, ())]
+        return extract_facts(doc_id, self.corpus.texts[doc_id], chunks, self.corpus.metas[doc_id].title or "",
+                             self.corpus.clause_path_at)
 
     def docs_matching(self, number: str) -> list[str]:
         """Document ids whose number starts with the given text ('33' or '33/KH-UBND')."""

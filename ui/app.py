@@ -90,7 +90,9 @@ class App:
             raise gr.Error("Nhập số văn bản, ví dụ «33/KH-UBND mục IV».")
         found = self.assistant.lookup(reference)
         outline = [f"{c['path']} — {c['heading'][:80]}" for c in (found or {}).get("outline", [])]
-        return lookup_html(found, reference), gr.update(choices=outline, value=None, visible=bool(outline))
+        wants_facts = found is not None and not any(w in reference.lower() for w in ("mục", "điều", "khoản"))
+        facts = self.assistant.facts(found["document"]["doc_id"]) if wants_facts and found else []
+        return lookup_html(found, reference, facts), gr.update(choices=outline, value=None, visible=bool(outline))
 
     def open_clause(self, reference: str, choice: str | None) -> str:
         if not choice:

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rag.corpus import CorpusView
-from rag.types import Answer, Citation, DocMeta
+from rag.types import Answer, Citation, DocMeta, Fact
 
 _CSS = """
 <style>
@@ -19,6 +19,8 @@ _CSS = """
 .src-quote{margin:6px 0;padding:6px 8px;background:#f6f8fa;border-left:3px solid #0969da;white-space:pre-wrap}
 .src-card mark{background:#fff3b0;padding:0 1px}
 .src-clause{white-space:pre-wrap;font-size:0.92em;color:#24292f;margin-top:6px}
+table.facts{border-collapse:collapse;font-size:0.9em;width:100%}
+table.facts td,table.facts th{border-top:1px solid #d0d7de;padding:4px 6px;vertical-align:top;text-align:left}
 </style>
 """
 
@@ -73,7 +75,7 @@ def source_cards(answer: Answer, corpus: CorpusView) -> str:
     return _CSS + "".join(cards)
 
 
-def lookup_html(found: Mapping[str, Any] | None, reference: str) -> str:
+def lookup_html(found: Mapping[str, Any] | None, reference: str, facts: Sequence[Fact] = ()) -> str:
     if not found:
         return f"{_CSS}<div class='src-card abstain'>Không tìm thấy văn bản cho «{esc(reference)}».</div>"
     doc = found["document"]
@@ -85,7 +87,23 @@ def lookup_html(found: Mapping[str, Any] | None, reference: str) -> str:
         f"<div class='src-clause'>{undecorate(esc(c['text']))}</div></div>" for c in found["clauses"])
     if not found["clauses"]:
         clauses = "<div class='src-card abstain'>Không có điều khoản này trong văn bản.</div>"
-    return f"{_CSS}<div class='src-card'>{head}</div>{clauses}"
+    return f"{_CSS}<div class='src-card'>{head}</div>{facts_html(facts)}{clauses}"
+
+
+_FACT_NAMES = {"target": "Chỉ tiêu", "deadline": "Thời hạn", "responsibility": "Trách nhiệm"}
+
+
+def facts_html(facts: Sequence[Fact]) -> str:
+    """What the document demands, one row per fact, each with its verbatim quote."""
+    if not facts:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_FACT_NAMES[f.kind]}</td><td>{esc(f.path)}</td>"
+        f"<td>{esc(' '.join(x for x in (f.value, f.unit, f.due, f.agency, f.role) if x))}</td>"
+        f"<td class='src-quote'>{esc(f.quote)}</td></tr>" for f in facts)
+    return (f"<details class='src-card' open><summary class='src-head'>Chỉ tiêu, thời hạn, trách nhiệm ({len(facts)})"
+            f"</summary><table class='facts'><tr><th>Loại</th><th>Mục</th><th>Nội dung</th><th>Trích dẫn</th></tr>"
+            f"{rows}</table></details>")
 
 
 def plain(text: str) -> str:

@@ -44,3 +44,10 @@ def test_lookup_json(corpus_index):
                                 "text": "- (8) Tỷ lệ đô thị hóa đạt 76%."}]
     article = _run(corpus_index, "lookup", "Chỉ thị 11 mục 8", "--json")
     assert json.loads(article.stdout)["clauses"][0]["path"] == "8"
+
+
+def test_facts_json(corpus_index):
+    run = _run(corpus_index, "facts", "--doc", "33/KH-UBND", "--kind", "target", "--json")
+    facts = json.loads(run.stdout)["facts"]
+    assert any(f["path"] == "II.3.(8)" and f["value"] == "76" and f["unit"] == "%" for f in facts)
+    assert {f["kind"] for f in facts} == {"target"}
