@@ -30,6 +30,12 @@ _NUMBER = re.compile(r"^(\d*)\s*/\s*([0-9A-Za-zĐđ\-/]+)")
 _PLACE_DATE = re.compile(
     r"^([^\d,:;]{2,40}?),\s*(ngày\s*(\d{0,2})\s*tháng\s*(\d{0,2})\s*năm\s*(\d{4}))", re.I
 )
+# The national motto sits beside the issuer in the two-column header; PDF text puts both on one line.
+_MOTTO = re.compile(r"CỘNG\s+HO[ÀA]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc"
+                    r"|[-_*=]{3,}", re.I)
+_PLACE_DATE_ANY = re.compile(
+    r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){0,3}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+),\s*(ngày\s*(\d{0,2})\s*tháng\s*(\d{0,2})\s*năm\s*(\d{4}))"
+)
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,5}$")
 _CLOSING = re.compile(r"^(?:Nơi nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.)", re.I)
 _PREAMBLE_START = re.compile(r"^(?:Căn cứ|Thực hiện|Theo|Để|Năm \d|Nhằm|Trong|Ngày|Trên cơ sở)", re.I)
@@ -97,12 +103,18 @@ def _find_header(lines: list[Line]) -> dict[str, object]:
     found: dict[str, object] = {}
     issuer_lines: list[str] = []
     for i, line in enumerate(lines[:40]):
-        bare = line.bare
+        bare = _MOTTO.sub(" ", line.bare).strip()
         if detect_marker(line.text) is not None and "type_index" in found:
             break
+        if not bare:
+            continue
         if "number_raw" not in found and (m := _NUMBER_LINE.match(bare)) and "/" in m.group(1):
             found["number_raw"] = m.group(1)
             found["number_index"] = i
+            if "place" not in found and (d := _PLACE_DATE_ANY.search(m.group(1))):  # "Số: 12/CT-UBND  Điện Biên, ngày …"
+                found["place"], found["issued_text"] = d.group(1).strip(), d.group(2)
+                found["date_parts"] = (d.group(3), d.group(4), d.group(5))
+                found["date_index"] = i
             continue
         if "place" not in found and (m := _PLACE_DATE.match(bare.replace("*", ""))):
             found["place"], found["issued_text"] = m.group(1).strip(), m.group(2)
@@ -112,9 +124,8 @@ def _find_header(lines: list[Line]) -> dict[str, object]:
         if "type_index" not in found and (doc_type := _doc_type_of(line.text)):
             found["doc_type"], found["type_index"] = doc_type, i
             continue
-        if "number_index" not in found and "type_index" not in found and bare.isupper():
-            if not re.match(r"^(CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP)", bare) and len(bare) < 80:
-                issuer_lines.append(re.sub(r"\s*-{3,}.*$", "", bare).strip())
+        if "number_index" not in found and "type_index" not in found and bare.isupper() and len(bare) < 80:
+            issuer_lines.append(bare)
     found["issuer_lines"] = [s for s in issuer_lines if s]
     return found
 

@@ -91,3 +91,16 @@ def test_law_structure_chapters_articles_clauses():
         "Chương II", "Mục 1", "Điều 3", "Điều 4", "Điều 5",
     ]
     assert clauses[0].heading == "Chương I NHỮNG QUY ĐỊNH CHUNG"
+
+
+def test_two_column_header_as_pdf_text_gives_it():
+    text = normalize_text(
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "TỈNH ĐIỆN BIÊN Độc lập - Tự do - Hạnh phúc\n---------- ---------------\n"
+        "Số: 12/CT-UBND Điện Biên Phủ, ngày 05 tháng 3 năm 2021\n\nCHỈ THỊ\nVề việc tăng cường phòng cháy\n\n"
+        "1. Sở Công an chủ trì.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nLê Thành Đô"
+    )
+    meta = parse_meta(text)
+    assert (meta.number, meta.doc_type, meta.issued_on) == ("12/CT-UBND", "Chỉ thị", "2021-03-05")
+    assert meta.place == "Điện Biên Phủ" and meta.issuer == "ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN"
+    assert meta.title == "Về việc tăng cường phòng cháy" and meta.signer == "Lê Thành Đô"
