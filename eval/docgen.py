@@ -66,3 +66,21 @@ def remake_corpus(src: Path, dst: Path, kind: str = "pdf") -> list[Path]:
         maker = text_to_pdf if kind == "pdf" else text_to_docx
         made.append(maker(file.read_text(encoding="utf-8"), target))
     return made
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m eval.docgen SRC DST [--kind pdf|docx]: re-make a text corpus as real files."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m eval.docgen")
+    parser.add_argument("src", type=Path)
+    parser.add_argument("dst", type=Path)
+    parser.add_argument("--kind", choices=("pdf", "docx"), default="pdf")
+    args = parser.parse_args(argv)
+    made = remake_corpus(args.src, args.dst, args.kind)
+    print(f"{len(made)} tệp {args.kind} trong {args.dst}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
