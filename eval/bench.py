@@ -44,67 +44,104 @@ def _questions(assistant: Any, n: int) -> list[str]:
     return out
 
 
-def run_one(fraction: float, data: Path, n_questions: int, model: str) -> dict[str, Any]:
-    """One corpus size, in this process: ingest, size, latencies, throughput, peak RSS."""
+def _build(fraction: float, data: Path, model: str, index_dir: Path) -> dict[str, Any]:
+    """Ingest a fraction of the corpus into `index_dir`; measure time, size and embedding throughput."""
     from rag.embeddings import make_embedder
-    from rag.engine import Assistant
     from rag.indexer import embed_chunks, ingest
+    from rag.store import Store
 
     files = sorted(data.glob("*.txt"))
     chosen = files[: max(1, math.ceil(len(files) * fraction))]
     row: dict[str, Any] = {"fraction": fraction, "files": len(chosen), "chars": sum(f.stat().st_size for f in chosen)}
+    folder = index_dir.parent / "docs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in chosen:
+        (folder / f.name).symlink_to(f)
+    settings = load_settings(index_dir=index_dir, embedding_model=model)
+    embedder, _ = make_embedder(settings)
+    row["embedding_model"] = embedder.name if embedder else None
+    started = time.perf_counter()
+    report = ingest([folder], settings, embedder=embedder, use_model=embedder is not None)
+    row["ingest_s"] = round(time.perf_counter() - started, 2)
+    row["failed"] = len(report.failed)
+    row["chunks"] = report.total_chunks
+    row["chunks_per_s"] = round(report.total_chunks / row["ingest_s"], 1)
+    row["index_mb"] = round(_du(index_dir) / 1e6, 1)
+    row["ingest_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if embedder is not None:
+        sample = [c for _, c in zip(range(1000), Store(settings).iter_chunks(), strict=False)]
+        t0 = time.perf_counter()
+        embed_chunks(embedder, sample)
+        pipeline_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        embedder.model.encode([embedder.passage_prefix + f"{c.breadcrumb}\n{c.text}" for c in sample],
+                              batch_size=embedder.batch_size)
+        row["embed_ratio_vs_raw_encode"] = round((time.perf_counter() - t0) / pipeline_s, 3)
+    return row
+
+
+def _query(index_dir: Path, n_questions: int, model: str) -> dict[str, Any]:
+    """A fresh query process over a built index: load time, latencies, its own peak RSS."""
+    from rag.engine import Assistant
+    from rag.query import analyze
+
+    settings = load_settings(index_dir=index_dir, embedding_model=model)
+    started = time.perf_counter()
+    assistant = Assistant(settings, use_model=model != "none")
+    row: dict[str, Any] = {"load_s": round(time.perf_counter() - started, 2)}
+    questions = _questions(assistant, n_questions)
+    retrieval, full = [], []
+    for q in questions:
+        t0 = time.perf_counter()
+        assistant.retriever.retrieve(analyze(q, assistant.corpus.places), settings.top_k)
+        retrieval.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        assistant.ask(q)
+        full.append((time.perf_counter() - t0) * 1000)
+    row["questions"] = len(questions)
+    row["retrieval_ms"] = {"p50": round(percentile(retrieval, 50), 2), "p95": round(percentile(retrieval, 95), 2)}
+    row["answer_ms"] = {"p50": round(percentile(full, 50), 2), "p95": round(percentile(full, 95), 2)}
+    row["query_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return row
+
+
+def _naive(index_dir: Path, n_questions: int, model: str) -> dict[str, Any]:
+    """The tutorial baseline over the same documents, in its own process."""
+    from eval.baselines import NaiveDense, naive_pieces
+    from rag.engine import Assistant
+
+    settings = load_settings(index_dir=index_dir, embedding_model=model)
+    assistant = Assistant(settings)
+    if assistant.embedder is None:
+        return {}
+    questions = _questions(assistant, n_questions)
+    naive = NaiveDense(naive_pieces(assistant.corpus.texts), assistant.embedder)
+    lat = []
+    for q in questions:
+        t0 = time.perf_counter()
+        naive.search(q, settings.top_k)
+        lat.append((time.perf_counter() - t0) * 1000)
+    return {"naive_retrieval_ms": {"p50": round(percentile(lat, 50), 2), "p95": round(percentile(lat, 95), 2)},
+            "naive_pieces": len(naive.pieces)}
+
+
+def _stage(stage: str, *args: str) -> dict[str, Any]:
+    run = subprocess.run([sys.executable, "-m", "eval.bench", "--out", "-", "--stage", stage, *args], cwd=PROJECT_ROOT,
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(run.stderr[-3000:])
+    return dict(json.loads(run.stdout.strip().splitlines()[-1]))
+
+
+def run_one(fraction: float, data: Path, n_questions: int, model: str) -> dict[str, Any]:
+    """One corpus size: build, then query and baseline each in a fresh process."""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        folder = Path(tmp) / "docs"
-        folder.mkdir()
-        for f in chosen:
-            (folder / f.name).symlink_to(f)
-        settings = load_settings(index_dir=Path(tmp) / "index", embedding_model=model)
-        embedder, notice = make_embedder(settings)
-        row["embedding_model"] = embedder.name if embedder else None
-        started = time.perf_counter()
-        report = ingest([folder], settings, embedder=embedder, use_model=embedder is not None)
-        row["ingest_s"] = round(time.perf_counter() - started, 2)
-        row["failed"] = len(report.failed)
-        row["chunks"] = report.total_chunks
-        row["chunks_per_s"] = round(report.total_chunks / row["ingest_s"], 1)
-        row["index_mb"] = round(_du(settings.index_dir) / 1e6, 1)
-        started = time.perf_counter()
-        assistant = Assistant(settings, embedder=embedder, use_model=embedder is not None)
-        row["load_s"] = round(time.perf_counter() - started, 2)
-        questions = _questions(assistant, n_questions)
-        from rag.query import analyze
-
-        retrieval, full = [], []
-        for q in questions:
-            t0 = time.perf_counter()
-            assistant.retriever.retrieve(analyze(q, assistant.corpus.places), settings.top_k)
-            retrieval.append((time.perf_counter() - t0) * 1000)
-            t0 = time.perf_counter()
-            assistant.ask(q)
-            full.append((time.perf_counter() - t0) * 1000)
-        row["questions"] = len(questions)
-        row["retrieval_ms"] = {"p50": round(percentile(retrieval, 50), 2), "p95": round(percentile(retrieval, 95), 2)}
-        row["answer_ms"] = {"p50": round(percentile(full, 50), 2), "p95": round(percentile(full, 95), 2)}
-        if embedder is not None:
-            sample = list(assistant.corpus.chunks.values())[:2000]
-            t0 = time.perf_counter()
-            embed_chunks(embedder, sample)
-            pipeline_s = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            embedder.model.encode([embedder.passage_prefix + f"{c.breadcrumb}\n{c.text}" for c in sample],
-                                  batch_size=embedder.batch_size)
-            raw_s = time.perf_counter() - t0
-            row["embed_ratio_vs_raw_encode"] = round(raw_s / pipeline_s, 3)
-            from eval.baselines import NaiveDense, naive_pieces
-
-            naive = NaiveDense(naive_pieces(assistant.corpus.texts), embedder)
-            lat = []
-            for q in questions:
-                t0 = time.perf_counter()
-                naive.search(q, settings.top_k)
-                lat.append((time.perf_counter() - t0) * 1000)
-            row["naive_retrieval_ms"] = {"p50": round(percentile(lat, 50), 2), "p95": round(percentile(lat, 95), 2)}
-        row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        index = str(Path(tmp) / "index")
+        common = ["--index", index, "--questions", str(n_questions), "--model", model]
+        row = _stage("build", "--fraction", str(fraction), "--data", str(data), *common)
+        row.update(_stage("query", *common))
+        if model != "none":
+            row.update(_stage("naive", *common))
     return row
 
 
@@ -146,10 +183,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fractions", default="0.1,0.3,1")
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--model", default="none")
-    parser.add_argument("--one", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--stage", choices=("build", "query", "naive"), help=argparse.SUPPRESS)
+    parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--fraction", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.one is not None:
-        print(json.dumps(run_one(args.one, args.data, args.questions, args.model)))
+    if args.stage == "build":
+        print(json.dumps(_build(args.fraction, args.data, args.model, args.index)))
+        return 0
+    if args.stage == "query":
+        print(json.dumps(_query(args.index, args.questions, args.model)))
+        return 0
+    if args.stage == "naive":
+        print(json.dumps(_naive(args.index, args.questions, args.model)))
         return 0
     if not args.data.exists():
         print(f"Không thấy dữ liệu {args.data}", file=sys.stderr)
@@ -157,18 +202,17 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     rows = []
     for fraction in [float(f) for f in args.fractions.split(",")]:
-        run = subprocess.run([sys.executable, "-m", "eval.bench", "--out", str(args.out), "--data", str(args.data),
-                              "--questions", str(args.questions), "--model", args.model, "--one", str(fraction)],
-                             cwd=PROJECT_ROOT, capture_output=True, text=True)
-        if run.returncode != 0:
-            print(run.stderr[-2000:], file=sys.stderr)
+        try:
+            rows.append(run_one(fraction, args.data, args.questions, args.model))
+        except RuntimeError as err:
+            print(str(err), file=sys.stderr)
             return 1
-        rows.append(json.loads(run.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+    rows.sort(key=lambda r: r["fraction"])
     (args.out / "bench.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     _plots(rows, args.out)
     header = ("| fraction | files | chunks | ingest s | chunks/s | index MB | retrieval p50/p95 ms | answer p50/p95 ms "
-              "| naive p50/p95 ms | embed ratio | peak RSS MB |")
+              "| naive p50/p95 ms | embed ratio | ingest / query peak RSS MB |")
     lines = [f"# Benchmark: {args.data}", "", f"Model: {args.model}. Questions per size: {args.questions}.", "",
              header, "|" + "---|" * 11]
     for r in rows:
@@ -178,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{r['index_mb']} | {r['retrieval_ms']['p50']}/{r['retrieval_ms']['p95']} | "
                      f"{r['answer_ms']['p50']}/{r['answer_ms']['p95']} | "
                      f"{naive_cell} | {r.get('embed_ratio_vs_raw_encode', '–')} | "
-                     f"{r['peak_rss_mb']} |")
+                     f"{r['ingest_peak_rss_mb']} / {r['query_peak_rss_mb']} |")
     lines += ["", "![latency](latency_vs_size.png) ![ingest](ingest_vs_size.png)"]
     (args.out / "bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.copy(args.out / "bench.md", args.out / "README.md")
