@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     lexical_weight: float = 1.0
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
-    reranker_model: str | None = None  # a cross-encoder; off by default
+    reranker_model: str | None = None  # a cross-encoder; off by default (not yet measured: none installable offline)
+    rerank_candidates: int = 20
 
     # Answering
     answerer: str = "extractive"  # extractive | llm

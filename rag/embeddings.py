@@ -128,3 +128,21 @@ def make_embedder(settings: Settings) -> tuple[Embedder | None, str | None]:
         passage_prefix=settings.passage_prefix if settings.passage_prefix is not None else passage_prefix,
         batch_size=settings.embedding_batch_size,
     ), None
+
+
+def make_reranker(settings: Settings) -> tuple[Any | None, str | None]:
+    """The optional cross-encoder (RAG_RERANKER_MODEL), or (None, why not). Off by default."""
+    name = settings.reranker_model
+    if not name:
+        return None, None
+    local = Path(name).expanduser()
+    if not local.exists() and not _is_cached(name) and not _hub_reachable(settings.hub_probe_timeout_s):
+        return None, (f"Không nạp được mô hình xếp hạng lại '{name}' (không có mạng tới Hugging Face Hub); "
+                      "đang xếp hạng không dùng nó. Đặt RAG_RERANKER_MODEL=/đường/dẫn để dùng bản cục bộ.")
+    from sentence_transformers import CrossEncoder
+
+    try:
+        return CrossEncoder(str(local) if local.exists() else name, device=settings.embedding_device), None
+    except (OSError, ValueError, RuntimeError) as exc:
+        log.warning("reranker %s failed to load: %s", name, exc)
+        return None, f"Không nạp được mô hình xếp hạng lại '{name}'; đang xếp hạng không dùng nó."

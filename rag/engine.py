@@ -15,7 +15,7 @@ from typing import Any
 from rag.answer import ExtractiveAnswerer
 from rag.config import Settings
 from rag.corpus import CorpusView
-from rag.embeddings import Embedder, make_embedder
+from rag.embeddings import Embedder, make_embedder, make_reranker
 from rag.facts import extract_facts
 from rag.indexer import load_lexical
 from rag.lookup import lookup
@@ -59,6 +59,9 @@ class Assistant:
             self.embedder, self.notice = make_embedder(wanted)
         elif self.embedder is None and use_model:
             self.notice = "Chỉ mục chưa có vectơ (lập chỉ mục khi không có mô hình nhúng): chỉ tìm kiếm theo từ khóa (BM25)."
+        self.reranker, rerank_notice = make_reranker(settings) if use_model else (None, None)
+        if rerank_notice:
+            self.notice = f"{self.notice} {rerank_notice}".strip() if self.notice else rerank_notice
         self._fingerprint = ""
         self._checked = 0.0
         self.refresh(force=True)
@@ -79,7 +82,7 @@ class Assistant:
         self._fingerprint = fingerprint
         self.lexical = load_lexical(self.store, self.settings)
         self.corpus = CorpusView.load(self.store)
-        self.retriever = Retriever(self.settings, self.store, self.corpus, self.lexical, self.embedder)
+        self.retriever = Retriever(self.settings, self.store, self.corpus, self.lexical, self.embedder, self.reranker)
         self.answerer = make_answerer(self.settings, self.retriever, self.corpus, self.lexical, self.chat_model)
 
     def ask(self, question: str, k: int | None = None, doc_filter: Sequence[str] | None = None) -> Answer:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rag.config import Settings
 from rag.corpus import CorpusView
@@ -60,8 +61,9 @@ class Retriever:
     """Finds the passages that may answer a question."""
 
     def __init__(self, settings: Settings, store: Store, corpus: CorpusView, lexical: LexicalIndex,
-                 embedder: Embedder | None):
+                 embedder: Embedder | None, reranker: Any = None):
         self.settings, self.store, self.corpus, self.lexical, self.embedder = settings, store, corpus, lexical, embedder
+        self.reranker = reranker
 
     @property
     def dense_weight(self) -> float:
@@ -111,10 +113,21 @@ class Retriever:
                     fused[cid] = fused.get(cid, 0.0) + 1.0
         for cid in list(fused):
             fused[cid] += self._year_boost(self.corpus.chunks[cid], info.years)
-        ranked = sorted(fused.items(), key=lambda item: -item[1])[: max(k, self.settings.top_k, 10)]
+        ranked = sorted(fused.items(), key=lambda item: -item[1])
+        if self.reranker is not None and ranked:
+            ranked = self._rerank(text, ranked)
+        ranked = ranked[: max(k, self.settings.top_k, 10)]
         passages = tuple(Passage(self.corpus.chunks[cid], score, rank)
                          for rank, (cid, score) in enumerate(ranked, start=1))
         return Retrieval(passages, None if docs is None else tuple(docs))
+
+    def _rerank(self, query: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Re-order the head of the fused list with the cross-encoder; the tail keeps its order."""
+        head = ranked[: self.settings.rerank_candidates]
+        chunks = [self.corpus.chunks[cid] for cid, _ in head]
+        scores = self.reranker.predict([(query, f"{c.breadcrumb}\n{c.text}") for c in chunks])
+        order = sorted(range(len(head)), key=lambda i: -float(scores[i]))
+        return [(head[i][0], float(scores[i])) for i in order] + ranked[len(head):]
 
     def _year_boost(self, chunk: Chunk, years: Sequence[str]) -> float:
         """Prefer clauses and documents that speak of the years the question names."""
