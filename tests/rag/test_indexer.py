@@ -105,3 +105,30 @@ def test_missing_model_degrades_to_lexical_only_quickly(corpus_copy, tmp_path, s
     assert report.ok and report.embedding_model is None
     assert "intfloat/multilingual-e5-small" in report.notice and "RAG_EMBEDDING_MODEL" in report.notice
     assert report.total_chunks > 50
+
+
+def test_crash_between_chunks_and_record_leaves_nothing_to_clean(corpus_copy, settings, monkeypatch):
+    from rag import store as store_module
+
+    clean = ingest([corpus_copy], settings.model_copy(update={"index_dir": settings.index_dir.parent / "clean"}))
+    original = store_module.Store.replace_documents
+    calls = {"n": 0}
+
+    def crash_on_third_document(self, items, extra):
+        calls["n"] += 1
+        if calls["n"] == 3:  # chunks of the third document are written, then the process dies
+            docs_upsert = self.docs.upsert
+            self.docs.upsert = lambda **kw: (docs_upsert(**kw) if kw["metadatas"][0].get("n_chunks") == -1
+                                             else (_ for _ in ()).throw(RuntimeError("power cut")))
+        return original(self, items, extra)
+
+    monkeypatch.setattr(store_module.Store, "replace_documents", crash_on_third_document)
+    with pytest.raises(RuntimeError, match="power cut"):
+        ingest([corpus_copy], settings)
+    monkeypatch.setattr(store_module.Store, "replace_documents", original)
+    assert len(Store(settings).manifest()) == 2  # the interrupted document is not listed
+    report = ingest([corpus_copy], settings)
+    assert report.ok and len(report.unchanged) == 2 and len(report.added) + len(report.updated) == 3
+    assert _ids(settings) == sorted(c.chunk_id for c in Store(
+        settings.model_copy(update={"index_dir": settings.index_dir.parent / "clean"})).iter_chunks())
+    assert report.total_chunks == clean.total_chunks
