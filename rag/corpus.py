@@ -33,7 +33,7 @@ class CorpusView:
             view.chunks_of.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
         got = store.docs.get(include=["documents", "metadatas"])
         for doc_id, text, record in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
-            rec = dict(record or {})
+            rec: dict[str, Any] = dict(record or {})
             if int(rec.get("n_chunks", 0)) < 0:
                 continue  # a write that was interrupted: not part of the corpus until redone
             view.records[doc_id] = rec

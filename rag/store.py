@@ -162,8 +162,9 @@ class Store:
     def manifest(self, pending: bool = False) -> dict[str, dict[str, Any]]:
         """doc_id → document record (metadata only); interrupted (pending) writes only when asked."""
         got = self.docs.get(include=["metadatas"])
-        records = {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
-        return records if pending else {i: r for i, r in records.items() if r.get("n_chunks", 0) >= 0}
+        records: dict[str, dict[str, Any]] = {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [],
+                                                                               strict=False)}
+        return records if pending else {i: r for i, r in records.items() if int(r.get("n_chunks", 0)) >= 0}
 
     def fingerprint(self) -> str:
         """Changes whenever any document is added, replaced or removed."""
