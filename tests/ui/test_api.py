@@ -67,3 +67,14 @@ def test_listens_on_loopback_only(ui_server):
                  if c.status == psutil.CONN_LISTEN]
     assert listening and all(ip.startswith("127.") for ip in listening)
     assert Settings(_env_file=None).ui_host == "127.0.0.1"  # type: ignore[call-arg]
+
+
+def test_evaluation_tab_runs_a_question_set(ui_server):
+    from gradio_client import Client
+
+    client = Client(ui_server.url, verbose=False)
+    metrics, by_type, failures, report = client.predict(None, "directives.jsonl", api_name="/evaluate")
+    assert "| project |" in metrics and "answer_accuracy" in metrics and "p95" in metrics
+    assert "| target |" in by_type and "| unanswerable |" in by_type
+    with open(report, encoding="utf-8") as fh:
+        assert fh.read().startswith("# Evaluation")
