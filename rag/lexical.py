@@ -19,6 +19,7 @@ from rag.normalize import has_diacritics, match_key, strip_accents
 from rag.types import Chunk
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 
 
