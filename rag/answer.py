@@ -31,9 +31,13 @@ class Fact:
     score: float
 
 
+def where(path: str) -> str:
+    """'II.3.(8)' → 'mục II.3.(8)'; 'Điều 5.2', 'đoạn 4', 'đầu văn bản' stay as they are."""
+    return path if path[:1].islower() or path.startswith(("Điều", "Chương", "Mục", "Phần")) else f"mục {path}"
+
+
 def clause_ref(meta: DocMeta, path: str) -> str:
-    where = path if path[:1].islower() or path.startswith(("Điều", "Chương", "Mục", "Phần")) else f"mục {path}"
-    return f"{meta.label()}, {where}"
+    return f"{meta.label()}, {where(path)}"
 
 
 def _citation(unit: Unit, view: CorpusView) -> Citation:

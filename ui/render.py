@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rag.answer import where
 from rag.corpus import CorpusView
 from rag.types import Answer, Citation, DocMeta, Fact
 
@@ -68,7 +69,7 @@ def source_cards(answer: Answer, corpus: CorpusView) -> str:
         cards.append(
             f"<div class='src-card' data-source='{n}'>"
             f"<div class='src-head'>[{n}] {esc(doc_line(meta))}</div>"
-            f"<div class='src-meta'>{esc(meta.issuer)} · mục {esc(citation.path)}{page}</div>"
+            f"<div class='src-meta'>{esc(meta.issuer)} · {esc(where(citation.path))}{page}</div>"
             f"<div class='src-quote'>{esc(citation.quote)}</div>"
             f"<details><summary>Xem toàn bộ điều khoản</summary><div class='src-clause'>{highlighted}</div></details>"
             f"</div>")
