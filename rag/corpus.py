@@ -34,8 +34,6 @@ class CorpusView:
         got = store.docs.get(include=["documents", "metadatas"])
         for doc_id, text, record in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
             rec: dict[str, Any] = dict(record or {})
-            if int(rec.get("n_chunks", 0)) < 0:
-                continue  # a write that was interrupted: not part of the corpus until redone
             view.records[doc_id] = rec
             view.metas[doc_id] = meta_from_record(rec)
             view.texts[doc_id] = text or ""

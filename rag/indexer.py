@@ -146,7 +146,7 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
             report.rebuilt = store.adopt_model(embedder.name, embedder.dim)
             report.embedding_model = embedder.name
         current_model = embedder.name if embedder else ""
-        manifest = store.manifest(pending=True)  # an interrupted document is redone, never skipped
+        manifest = store.manifest()
         files = list(iter_files(paths))
         bar = tqdm(files, desc="Nạp văn bản", unit="tệp", disable=progress is not None or len(files) < 2)
         for n, (file, root) in enumerate(bar, start=1):
@@ -168,7 +168,7 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
             except LoadError as err:
                 report.failed.append(Failure(str(file), err.reason, err.fix))
         if prune:
-            for doc_id, record in store.manifest(pending=True).items():
+            for doc_id, record in store.manifest().items():
                 if not Path(str(record.get("source", ""))).exists():
                     store.delete_document(doc_id)
                     report.pruned.append(doc_id)

@@ -115,20 +115,9 @@ class Store:
         """The same for many documents in a few calls (bulk indexing); records are written last."""
         if not items:
             return
-        doc_ids = [doc.doc_id for doc, _, _, _ in items]
-        known = set(self.docs.get(ids=doc_ids, include=[])["ids"])
-        # write-ahead: a document gets a pending record before any of its chunks, so a document
-        # without a record never has chunks, and only known ones need the (costly) chunk lookup
-        pending = [doc for doc, _, _, _ in items if doc.doc_id not in known]
-        if pending:
-            self.docs.upsert(ids=[d.doc_id for d in pending], documents=[""] * len(pending),
-                             embeddings=np.zeros((len(pending), 1), dtype=np.float32),
-                             metadatas=[{"source": d.path, "sha256": "", "n_chunks": -1} for d in pending])
-        if known:
-            where: Any = {"doc_id": {"$in": sorted(known)}}
-            stale = self.chunks.get(where=where, include=[])["ids"]
-            if stale:
-                self.chunks.delete(ids=stale)
+        # chunks of these documents from any earlier or interrupted run go first: no duplicates, no orphans
+        where: Any = {"doc_id": {"$in": [doc.doc_id for doc, _, _, _ in items]}}
+        self.chunks.delete(where=where)
         dim = self.dim
         if self.embedding_model and not self.partial and any(v is None for _, _, _, v in items):
             self.chunks.modify(metadata={**(self.chunks.metadata or {}), "partial": True})
@@ -150,21 +139,17 @@ class Store:
                          embeddings=np.zeros((len(items), 1), dtype=np.float32), metadatas=records)
 
     def delete_document(self, doc_id: str) -> None:
-        stale = self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
-        if stale:
-            self.chunks.delete(ids=stale)
+        self.chunks.delete(where={"doc_id": doc_id})
         self.docs.delete(ids=[doc_id])
 
     # ------------------------------------------------------------ reads
     def count(self) -> int:
         return int(self.chunks.count())
 
-    def manifest(self, pending: bool = False) -> dict[str, dict[str, Any]]:
-        """doc_id → document record (metadata only); interrupted (pending) writes only when asked."""
+    def manifest(self) -> dict[str, dict[str, Any]]:
+        """doc_id → document record (metadata only)."""
         got = self.docs.get(include=["metadatas"])
-        records: dict[str, dict[str, Any]] = {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [],
-                                                                               strict=False)}
-        return records if pending else {i: r for i, r in records.items() if int(r.get("n_chunks", 0)) >= 0}
+        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
 
     def fingerprint(self) -> str:
         """Changes whenever any document is added, replaced or removed."""

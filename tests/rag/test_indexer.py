@@ -117,9 +117,7 @@ def test_crash_between_chunks_and_record_leaves_nothing_to_clean(corpus_copy, se
     def crash_on_third_document(self, items, extra):
         calls["n"] += 1
         if calls["n"] == 3:  # chunks of the third document are written, then the process dies
-            docs_upsert = self.docs.upsert
-            self.docs.upsert = lambda **kw: (docs_upsert(**kw) if kw["metadatas"][0].get("n_chunks") == -1
-                                             else (_ for _ in ()).throw(RuntimeError("power cut")))
+            self.docs.upsert = lambda **kw: (_ for _ in ()).throw(RuntimeError("power cut"))
         return original(self, items, extra)
 
     monkeypatch.setattr(store_module.Store, "replace_documents", crash_on_third_document)
