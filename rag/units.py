@@ -15,7 +15,6 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _LEAD = re.compile(r"^[\s\-–•+#*]+")
 _TRAIL = re.compile(r"[\s*]+$")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
-HAS_NUMBER = re.compile(r"\d")
 # a quantity: a number that is not a year ('76%', '7.000 đảng viên', '17 bác sĩ', '0,5%')
 QUANTITY = re.compile(r"(?<![\d/.,])(?!(?:19|20)\d\d(?![\d.,]))\d+(?:[.,]\d+)*(?![\d/])")
 DATE = re.compile(
