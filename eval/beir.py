@@ -7,7 +7,7 @@ import json
 import math
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,18 @@ def _doc_ranking(hits: Sequence[tuple[str, float, str, str]], k: int) -> list[tu
     return ranked[:k]
 
 
+def record_texts(corpus: Mapping[str, Mapping[str, str]], source: str) -> Iterator[tuple[str, str, str]]:
+    """(doc_id, text, source) of every record: its title, then its text, as one document."""
+    for doc_id, rec in corpus.items():
+        yield doc_id, f"{rec['title']}\n\n{rec['text']}".strip(), f"{source}:{doc_id}"
+
+
+def project_hits(assistant: Assistant, query: str, k: int) -> list[tuple[str, float, str, str]]:
+    """(doc_id, score, path, text) of the project's passages for a query, best chunk per document."""
+    found = assistant.retriever.retrieve(analyze(query), max(k * 5, 50))
+    return _doc_ranking([(p.chunk.doc_id, p.score, p.chunk.path, p.chunk.text) for p in found.passages], k)
+
+
 def run_beir(folder: Path, out: Path, settings: Settings, k: int, pipelines: Sequence[str],
              limit: int | None = None) -> dict[str, Any]:
     """Index, retrieve every query with each pipeline, and write results/summary/report."""
@@ -103,9 +115,7 @@ def run_beir(folder: Path, out: Path, settings: Settings, k: int, pipelines: Seq
         ingest_s = 0.0
         if "project" in pipelines:
             started = time.perf_counter()
-            texts = ((doc_id, f"{rec['title']}\n\n{rec['text']}".strip(), f"{folder.name}:{doc_id}")
-                     for doc_id, rec in corpus.items())
-            index_texts(texts, local, embedder)
+            index_texts(record_texts(corpus, folder.name), local, embedder)
             ingest_s = time.perf_counter() - started
             assistant = Assistant(local, embedder=embedder, use_model=embedder is not None)
         for name in pipelines:
@@ -120,11 +130,10 @@ def run_beir(folder: Path, out: Path, settings: Settings, k: int, pipelines: Seq
             for qid in query_ids:
                 started = time.perf_counter()
                 if name == "project":
-                    found = assistant.retriever.retrieve(analyze(queries[qid]), max(k * 5, 50))
-                    hits = [(p.chunk.doc_id, p.score, p.chunk.path, p.chunk.text) for p in found.passages]
+                    ranked = project_hits(assistant, queries[qid], k)
                 else:
                     hits = [(p.doc_id, s, p.path, p.text) for p, s in engine.search(queries[qid], max(k * 5, 50))]
-                ranked = _doc_ranking(hits, k)
+                    ranked = _doc_ranking(hits, k)
                 latencies.append((time.perf_counter() - started) * 1000)
                 records.append({
                     "id": qid, "question": queries[qid], "type": "beir", "answer": "", "abstained": False,

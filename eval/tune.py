@@ -11,12 +11,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from eval.beir import _doc_ranking, load_beir, scores
+from eval.beir import load_beir, project_hits, record_texts, scores
 from rag.config import load_settings
 from rag.embeddings import make_embedder
 from rag.engine import Assistant
 from rag.indexer import index_texts
-from rag.query import analyze
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,16 +32,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         local = settings.model_copy(update={"index_dir": Path(tmp)})
-        index_texts(((d, f"{r['title']}\n\n{r['text']}", d) for d, r in corpus.items()), local, embedder)
+        index_texts(record_texts(corpus, args.beir_dir.name), local, embedder)
         assistant = Assistant(local, embedder=embedder)
         rows = {}
         for weight in [float(w) for w in args.weights.split(",")]:
             assistant.settings = assistant.retriever.settings = local.model_copy(update={"dense_weight": weight})
-            runs = {}
-            for qid, text in queries.items():
-                found = assistant.retriever.retrieve(analyze(text), 50)
-                hits = [(p.chunk.doc_id, p.score, p.chunk.path, p.chunk.text) for p in found.passages]
-                runs[qid] = [d for d, *_ in _doc_ranking(hits, 10)]
+            runs = {qid: [d for d, *_ in project_hits(assistant, text, 10)] for qid, text in queries.items()}
             rows[weight] = scores(runs, qrels)
             print(weight, json.dumps(rows[weight]), flush=True)
     return 0

@@ -11,12 +11,11 @@ from rag.citations import verify
 from rag.config import Settings
 from rag.corpus import CorpusView
 from rag.lexical import LexicalIndex
-from rag.markers import detect_marker
 from rag.normalize import has_diacritics, page_at, strip_accents
 from rag.query import QueryInfo
 from rag.retrieval import Retrieval, Retriever
 from rag.types import Answer, Chunk, Citation, DocMeta, Passage
-from rag.units import AGENCY, DATE, QUANTITY, Unit, coverage, strip_marker, units_of
+from rag.units import AGENCY, DATE, QUANTITY, Unit, coverage, is_agency_heading, strip_marker, units_of
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã lập chỉ mục."
 _UNITS_FROM = 8  # passages whose units are considered
@@ -130,7 +129,7 @@ class ExtractiveAnswerer:
             first_end = chunk.text.find("\n")
             first = chunk.text[:first_end] if first_end > 0 else ""
             candidates = []
-            if first and detect_marker(first) is not None and AGENCY.match(strip_marker(first.strip("#* "))):
+            if first and is_agency_heading(first):
                 candidates.append(Unit(chunk, chunk.start, chunk.end, chunk.text, "", passage.rank, first))
             for unit in units_of(chunk, doc, passage.rank):
                 if unit.sentence == (unit.start, unit.end) and self._names_agency(unit.text):
@@ -180,7 +179,7 @@ class ExtractiveAnswerer:
         first_end = chunk.text.find("\n")
         if first_end > 0 and unit.start >= chunk.start + first_end:
             first = chunk.text[:first_end]
-            if detect_marker(first) is not None and AGENCY.match(strip_marker(first.strip("#* "))):
+            if is_agency_heading(first):
                 return (chunk.path, first.strip("#* "), chunk.start, chunk.start + first_end)
         for ancestor in reversed(chunk.ancestors):
             heading = strip_marker(str(ancestor[1]))
@@ -251,11 +250,9 @@ class ExtractiveAnswerer:
         source = self._chunk_at(doc_id, start)
         unit = Unit(replace(source, path=path), start, end, text[start:end], "", 1)
         # the clause quoted is the first passage shown, whatever the ranking said
-        rest = [p for p in found.passages if p.chunk.chunk_id != source.chunk_id]
-        found = replace(found, passages=tuple(
-            Passage(c, p.score, n) for n, (c, p) in enumerate(
-                [(source, found.passages[0] if found.passages else Passage(source, 1.0, 1))]
-                + [(p.chunk, p) for p in rest], start=1)))
+        first = Passage(source, found.passages[0].score if found.passages else 1.0, 1)
+        rest = (p for p in found.passages if p.chunk.chunk_id != source.chunk_id)
+        found = replace(found, passages=(first, *(replace(p, rank=n) for n, p in enumerate(rest, start=2))))
         return self._finish([("", Fact(line, (unit,), 1.0))], found, self.settings.max_answer_chars)
 
     def _chunk_at(self, doc_id: str, offset: int) -> Chunk:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from rag.markers import detect_marker
 from rag.types import Chunk, Fact
-from rag.units import AGENCY, DATE, QUANTITY, strip_marker, units_of
+from rag.units import AGENCY, DATE, QUANTITY, is_agency_heading, strip_marker, units_of
 
 _VALUE = re.compile(
     r"(?:(?:đạt|tăng|giảm|còn|chiếm|khoảng|tối thiểu|trên|dưới|từ)\s+)*"
@@ -53,7 +52,7 @@ def extract_facts(doc_id: str, text: str, chunks: Iterable[Chunk], title: str = 
             continue
         first = chunk.text.split("\n", 1)[0]
         heading_agency = (strip_marker(first.replace("#", "").replace("**", "").strip())
-                          if detect_marker(first) and AGENCY.match(strip_marker(first.strip("#* "))) else None)
+                          if is_agency_heading(first) else None)
         for unit in units_of(chunk, text, 0, title):
             quote = unit.text
             path = path_of(chunk, unit.start) if path_of else chunk.path

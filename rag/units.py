@@ -156,6 +156,13 @@ def coverage(terms: Sequence[str], unit: Unit, weight: Callable[[str], float], f
     return Coverage(0.6 * uni + 0.4 * (pair_found / pair_total), found_text / total if total else 0.0)
 
 
+def is_agency_heading(line: str) -> bool:
+    """A clause heading that names who acts: '#### **1. Sở Nội vụ (Ban Thi đua - Khen thưởng)**'."""
+    from rag.markers import detect_marker
+
+    return detect_marker(line) is not None and bool(AGENCY.match(strip_marker(line.strip("#* "))))
+
+
 def strip_marker(text: str) -> str:
     """'(8) Tỷ lệ …' → 'Tỷ lệ …'; 'a) Chủ trì …' → 'Chủ trì …' (for the answer line, not the quote)."""
     return re.sub(r"^(?:\(\d{1,3}\)|[a-zđ]\)|\d{1,3}(?:\.\d{1,3})*\.|[IVXL]+\.|Thứ \w+,)\s*", "", text).strip()
