@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from rag.config import load_settings
-from rag.indexer import IndexBusy, format_report, ingest
+from rag.ingest.pipeline import IndexBusy, format_report, ingest
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from eval.runner import EvalInputError, parse_pipelines, run_questions
 from rag.config import load_settings
-from rag.indexer import IndexBusy
+from rag.ingest.pipeline import IndexBusy
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,10 +16,10 @@ from eval.metrics import percentile
 from eval.report import plot_curves, plot_latency, table
 from eval.runner import EvalInputError
 from rag.config import Settings
-from rag.embeddings import make_embedder
 from rag.engine import Assistant
-from rag.indexer import index_texts
-from rag.query import analyze
+from rag.index.embeddings import make_embedder
+from rag.ingest.pipeline import index_texts
+from rag.search.query import analyze
 
 
 def load_beir(folder: Path) -> tuple[dict[str, dict[str, str]], dict[str, str], dict[str, dict[str, int]]]:

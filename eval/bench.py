@@ -46,9 +46,9 @@ def _questions(assistant: Any, n: int) -> list[str]:
 
 def _build(fraction: float, data: Path, model: str, index_dir: Path) -> dict[str, Any]:
     """Ingest a fraction of the corpus into `index_dir`; measure time, size and embedding throughput."""
-    from rag.embeddings import make_embedder
-    from rag.indexer import embed_chunks, ingest
-    from rag.store import Store
+    from rag.index.chroma import Store
+    from rag.index.embeddings import make_embedder
+    from rag.ingest.pipeline import embed_chunks, ingest
 
     files = sorted(data.glob("*.txt"))
     chosen = files[: max(1, math.ceil(len(files) * fraction))]
@@ -83,7 +83,7 @@ def _build(fraction: float, data: Path, model: str, index_dir: Path) -> dict[str
 def _query(index_dir: Path, n_questions: int, model: str) -> dict[str, Any]:
     """A fresh query process over a built index: load time, latencies, its own peak RSS."""
     from rag.engine import Assistant
-    from rag.query import analyze
+    from rag.search.query import analyze
 
     settings = load_settings(index_dir=index_dir, embedding_model=model)
     started = time.perf_counter()

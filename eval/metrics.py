@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from rag.normalize import contract_normalize as norm
+from rag.text import contract_normalize as norm
 
 CONCISE = 400
 CONCISE_COMPARISON = 800

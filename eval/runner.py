@@ -14,7 +14,7 @@ from eval.metrics import summarize
 from eval.report import write_question_report
 from rag.config import Settings
 from rag.engine import Assistant, answer_record
-from rag.indexer import ingest
+from rag.ingest.pipeline import ingest
 
 PIPELINES = ("project", "naive", "bm25")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from eval.beir import load_beir, project_hits, record_texts, scores
 from rag.config import load_settings
-from rag.embeddings import make_embedder
 from rag.engine import Assistant
-from rag.indexer import index_texts
+from rag.index.embeddings import make_embedder
+from rag.ingest.pipeline import index_texts
 
 
 def main(argv: list[str] | None = None) -> int:

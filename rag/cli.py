@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from rag.config import Settings, load_settings
-from rag.store import Store
+from rag.index.chroma import Store
 
 
 def documents(settings: Settings) -> list[dict[str, Any]]:

@@ -12,16 +12,16 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from rag.answer import ExtractiveAnswerer
+from rag.answer.extractive import ExtractiveAnswerer
 from rag.config import Settings
-from rag.corpus import CorpusView
-from rag.embeddings import Embedder, make_embedder, make_reranker
-from rag.facts import extract_facts
-from rag.indexer import load_lexical
-from rag.lookup import lookup
-from rag.query import analyze
-from rag.retrieval import Retriever
-from rag.store import Store
+from rag.facts.extract import extract_facts
+from rag.index.chroma import Store
+from rag.index.corpus import CorpusView
+from rag.index.embeddings import Embedder, make_embedder, make_reranker
+from rag.ingest.pipeline import load_lexical
+from rag.search.lookup import lookup
+from rag.search.query import analyze
+from rag.search.retrieval import Retriever
 from rag.types import Answer, Fact
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def make_answerer(settings: Settings, retriever: Retriever, corpus: CorpusView, 
         return extractive
     if settings.answerer not in ("extractive", "llm"):
         raise ValueError(f"RAG_ANSWERER={settings.answerer!r}: chọn extractive hoặc llm")
-    from rag.llm import LLMAnswerer, make_chat_model
+    from rag.answer.llm import LLMAnswerer, make_chat_model
 
     if chat_model is None and not (settings.llm_base_url and settings.llm_model):
         raise ValueError("RAG_ANSWERER=llm cần RAG_LLM_BASE_URL và RAG_LLM_MODEL (ví dụ Ollama: "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -127,3 +128,13 @@ class Fact:
     quote: str
     doc_id: str
     path: str
+
+
+def page_at(pages: Sequence[PageSpan], offset: int) -> int | None:
+    """The page holding character `offset`, or None for documents without pages."""
+    if not pages:
+        return None
+    for span in pages:
+        if span.start <= offset < span.end:
+            return span.page
+    return pages[-1].page

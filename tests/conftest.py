@@ -50,7 +50,7 @@ def corpus_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """corpus/ indexed once (lexical-only) for the answering tests."""
-    from rag.indexer import ingest
+    from rag.ingest.pipeline import ingest
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("corpus-index"), embedding_model="none",
                         _env_file=None)  # type: ignore[call-arg]

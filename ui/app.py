@@ -14,9 +14,9 @@ import gradio as gr
 from rag.cli import documents
 from rag.config import PROJECT_ROOT, Settings
 from rag.engine import Assistant
-from rag.followup import resolve_followup
-from rag.indexer import IndexBusy, format_report, ingest
-from rag.loaders import SUPPORTED
+from rag.ingest.loaders import SUPPORTED
+from rag.ingest.pipeline import IndexBusy, format_report, ingest
+from rag.search.followup import resolve_followup
 from ui.render import documents_table, lookup_html, plain, source_cards
 
 log = logging.getLogger(__name__)

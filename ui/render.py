@@ -8,8 +8,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rag.answer import where
-from rag.corpus import CorpusView
+from rag.answer.extractive import where
+from rag.index.corpus import CorpusView
 from rag.types import Answer, Citation, DocMeta, Fact
 
 _CSS = """

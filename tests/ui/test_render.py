@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.corpus import CorpusView
+from rag.index.corpus import CorpusView
 from rag.types import Answer, Chunk, Citation, DocMeta
 from ui.render import plain, source_cards, undecorate
 

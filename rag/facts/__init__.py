@@ -1,0 +1,1 @@
+"""Facts: targets, deadlines and responsibilities extracted from clauses as typed records."""

@@ -1,0 +1,45 @@
+"""Multi-turn: resolve a follow-up ('còn năm 2023 thì sao?') against the previous question (pure)."""
+
+from __future__ import annotations
+
+import re
+
+from rag.search.query import analyze
+from rag.text import strip_accents
+
+_FOLLOW = re.compile(r"^(con|the con|vay con|va|con doi voi|the|vay)\b|\b(thi sao|the nao|ra sao)\??$")
+_FILLER = {"con", "thi", "sao", "the", "nao", "vay", "va", "ra", "doi", "voi", "nhu"}
+
+
+def resolve_followup(previous: str | None, question: str) -> str:
+    """The question to answer: `question` itself, or the previous one with what changed swapped in."""
+    if not previous:
+        return question
+    folded = strip_accents(question.lower()).strip(" ?.!")
+    info = analyze(question)
+    content = [t for t in info.terms if strip_accents(t) not in _FILLER]
+    if not _FOLLOW.search(folded):
+        return question
+    before = analyze(previous)
+    if len(content) > 1 and not info.years and not info.places and not info.doc_refs:
+        # a new topic in the same context: "còn tỷ lệ hộ nghèo?" after a question about Kế hoạch 33
+        topic = re.sub(r"^(còn|thế còn|vậy còn|và)\s+", "", question.strip(" ?.!"), flags=re.I)
+        context = [f"{r.doc_type or ''} {r.number}{'/' + r.symbol.upper() if r.symbol else ''}".strip()
+                   for r in before.doc_refs]
+        context += [f"năm {y}" for y in before.years] + [f"của {p}" for p in before.places]
+        return " ".join([topic, *(["theo"] if before.doc_refs else []), *context]) + "?"
+    merged = previous.rstrip(" ?.!")
+    if info.years:
+        if before.years:
+            for old, new in zip(before.years, info.years, strict=False):
+                merged = re.sub(rf"\b{old}\b", new, merged)
+        else:
+            merged += f" năm {info.years[0]}"
+    for old_place, new_place in zip(before.places, info.places, strict=False):
+        merged = re.sub(re.escape(old_place), new_place, merged, flags=re.I)
+    if info.places and not before.places:
+        merged += f" của {info.places[0]}"
+    return merged + "?"
+
+
+__all__ = ["resolve_followup"]

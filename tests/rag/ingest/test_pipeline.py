@@ -1,0 +1,132 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from filelock import FileLock
+
+from eval.docgen import text_to_pdf
+from rag.config import PROJECT_ROOT
+from rag.index.chroma import Store
+from rag.ingest.pipeline import IndexBusy, ingest, load_lexical
+
+pytestmark = pytest.mark.integration
+
+
+def _ids(settings):
+    return sorted(c.chunk_id for c in Store(settings).iter_chunks())
+
+
+def test_ingest_is_idempotent(corpus_copy, settings):
+    first = ingest([corpus_copy], settings)
+    assert first.ok and len(first.added) == 5 and first.total_chunks == first.chunks_written > 50
+    ids = _ids(settings)
+    second = ingest([corpus_copy], settings)
+    assert second.added == [] and len(second.unchanged) == 5 and second.chunks_written == 0
+    assert _ids(settings) == ids and second.total_chunks == first.total_chunks
+
+
+def test_changed_file_is_replaced_and_deleted_file_pruned(corpus_copy, settings):
+    ingest([corpus_copy], settings)
+    target = corpus_copy / "ke-hoach-33-KH-UBND-can-tho-2024-02-21.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("đạt 76%", "đạt 77%"), encoding="utf-8")
+    report = ingest([corpus_copy], settings)
+    assert report.updated == [target.name] and len(report.unchanged) == 4
+    texts = [c.text for c in Store(settings).iter_chunks() if c.doc_id == target.name]
+    assert any("đạt 77%" in t for t in texts) and not any("đạt 76%" in t for t in texts)
+    assert len(texts) == len(set(texts))
+    (corpus_copy / "chi-thi-02-CT-UBND-hai-phong-2021-01-07.txt").unlink()
+    pruned = ingest([corpus_copy], settings, prune=True)
+    assert pruned.pruned == ["chi-thi-02-CT-UBND-hai-phong-2021-01-07.txt"]
+    assert all(c.doc_id != pruned.pruned[0] for c in Store(settings).iter_chunks())
+
+
+def test_bad_files_are_reported_and_others_indexed(corpus_copy, settings):
+    (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    (corpus_copy / "empty.txt").write_text("", encoding="utf-8")
+    report = ingest([corpus_copy], settings)
+    assert len(report.added) == 5 and not report.ok
+    assert sorted(f.path.rsplit("/", 1)[-1] for f in report.failed) == ["broken.pdf", "empty.txt"]
+
+
+def test_cli_exit_code_and_summary_without_traceback(corpus_copy, tmp_path):
+    (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    env = {"RAG_INDEX_DIR": str(tmp_path / "cli-index"), "RAG_EMBEDDING_MODEL": "none", "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "ingest.py", str(corpus_copy)], cwd=PROJECT_ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1
+    assert "broken.pdf" in run.stdout and "Cách xử lý" in run.stdout and "Traceback" not in run.stderr
+    docs = subprocess.run([sys.executable, "-m", "rag", "docs", "--json"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    records = json.loads(docs.stdout)["documents"]
+    kh33 = next(d for d in records if d["number"] == "33/KH-UBND")
+    assert set(kh33) == {"doc_id", "source", "number", "doc_type", "issuer", "place", "issued_on",
+                         "issued_text", "title", "signer", "n_chunks"}
+    assert kh33["issued_on"] == "2024-02-21" and kh33["n_chunks"] > 30
+    blank = next(d for d in records if d["place"] == "Tuần Giáo")
+    assert blank["number"] is None and blank["issued_on"] is None
+
+
+def test_one_writer_at_a_time(corpus_copy, settings):
+    settings.index_dir.mkdir(parents=True)
+    with FileLock(str(settings.index_dir / "ingest.lock")), pytest.raises(IndexBusy):
+        ingest([corpus_copy], settings)
+
+
+def test_pdf_ingested_end_to_end(tmp_path, settings):
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    text_to_pdf((PROJECT_ROOT / "corpus" / "ke-hoach-33-KH-UBND-can-tho-2024-02-21.txt").read_text(encoding="utf-8"),
+                folder / "kh33.pdf")
+    assert ingest([folder], settings).ok
+    chunks = {c.path: c for c in Store(settings).iter_chunks()}
+    assert chunks["II.3.(8)"].text == "- (8) Tỷ lệ đô thị hóa đạt 76%." and chunks["II.3.(8)"].page == 3
+    hits = load_lexical(Store(settings), settings).search("tỷ lệ đô thị hóa", 3)
+    assert chunks["II.3.(8)"].chunk_id in [h[0] for h in hits]
+
+
+def test_dense_vectors_with_small_model_and_model_switch(corpus_copy, dense_settings, settings):
+    report = ingest([corpus_copy], dense_settings)
+    assert report.embedding_model == dense_settings.embedding_model and report.notice is None
+    store = Store(dense_settings)
+    assert store.dim == 384
+    got = store.chunks.get(limit=5, include=["embeddings", "metadatas"])
+    assert all(m["has_vector"] for m in got["metadatas"])
+    assert np.allclose(np.linalg.norm(np.asarray(got["embeddings"]), axis=1), 1.0, atol=1e-3)
+    # the same index opened without the model keeps its vectors and skips every file
+    lexical = settings.model_copy(update={"index_dir": dense_settings.index_dir})
+    assert len(ingest([corpus_copy], lexical).unchanged) == 5 and Store(lexical).dim == 384
+
+
+def test_missing_model_degrades_to_lexical_only_quickly(corpus_copy, tmp_path, settings):
+    offline = settings.model_copy(update={"embedding_model": "intfloat/multilingual-e5-small", "hub_probe_timeout_s": 1.0})
+    report = ingest([corpus_copy], offline)
+    assert report.ok and report.embedding_model is None
+    assert "intfloat/multilingual-e5-small" in report.notice and "RAG_EMBEDDING_MODEL" in report.notice
+    assert report.total_chunks > 50
+
+
+def test_crash_between_chunks_and_record_leaves_nothing_to_clean(corpus_copy, settings, monkeypatch):
+    from rag.index import chroma as store_module
+
+    clean = ingest([corpus_copy], settings.model_copy(update={"index_dir": settings.index_dir.parent / "clean"}))
+    original = store_module.Store.replace_documents
+    calls = {"n": 0}
+
+    def crash_on_third_document(self, items, extra):
+        calls["n"] += 1
+        if calls["n"] == 3:  # chunks of the third document are written, then the process dies
+            self.docs.upsert = lambda **kw: (_ for _ in ()).throw(RuntimeError("power cut"))
+        return original(self, items, extra)
+
+    monkeypatch.setattr(store_module.Store, "replace_documents", crash_on_third_document)
+    with pytest.raises(RuntimeError, match="power cut"):
+        ingest([corpus_copy], settings)
+    monkeypatch.setattr(store_module.Store, "replace_documents", original)
+    assert len(Store(settings).manifest()) == 2  # the interrupted document is not listed
+    report = ingest([corpus_copy], settings)
+    assert report.ok and len(report.unchanged) == 2 and len(report.added) + len(report.updated) == 3
+    assert _ids(settings) == sorted(c.chunk_id for c in Store(
+        settings.model_copy(update={"index_dir": settings.index_dir.parent / "clean"})).iter_chunks())
+    assert report.total_chunks == clean.total_chunks
