@@ -33,11 +33,11 @@ def _du(path: Path) -> int:
 def _questions(assistant: Any, n: int) -> list[str]:
     """Questions a user could ask of these laws: article headings with their law's name."""
     rng = random.Random(0)
-    articles = [c for c in assistant.corpus.chunks.values() if c.path.startswith("Điều") and "." not in c.path]
+    articles = [c for c in assistant.corpus.iter_chunks() if c.path.startswith("Điều") and "." not in c.path]
     rng.shuffle(articles)
     out = []
     for chunk in articles[:n]:
-        meta = assistant.corpus.metas[chunk.doc_id]
+        meta = assistant.corpus.meta(chunk.doc_id)
         heading = chunk.text.split("\n", 1)[0].split(".", 1)[-1].strip()[:80]
         law = f"{meta.doc_type or 'Luật'} {(meta.title or '').title()}"
         out.append(f"{heading} theo {law} quy định thế nào?")
@@ -115,7 +115,7 @@ def _naive(index_dir: Path, n_questions: int, model: str) -> dict[str, Any]:
     if assistant.embedder is None:
         return {}
     questions = _questions(assistant, n_questions)
-    naive = NaiveDense(naive_pieces(assistant.corpus.texts), assistant.embedder)
+    naive = NaiveDense(naive_pieces({d: assistant.corpus.text(d) for d in assistant.corpus.metas}), assistant.embedder)
     lat = []
     for q in questions:
         t0 = time.perf_counter()

@@ -76,7 +76,7 @@ def run_questions(questions_path: Path, out: Path, settings: Settings, k: int, p
             if not report.total_docs:
                 raise EvalInputError(f"{corpus}: không nạp được văn bản nào")
         assistant = Assistant(settings)
-        sources = assistant.corpus.texts
+        sources = {d: assistant.corpus.text(d) for d in assistant.corpus.metas}
         runs: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
         notes: list[str] = []
         for name in pipelines:
@@ -106,7 +106,7 @@ def run_questions(questions_path: Path, out: Path, settings: Settings, k: int, p
             "questions": str(questions_path), "k": k, "pipelines": list(runs), "notes": notes,
             "embedding_model": assistant.embedder.name if assistant.embedder else None,
             "mode": assistant.mode, "corpus": str(corpus or settings.index_dir),
-            "corpus_docs": len(assistant.corpus.metas), "corpus_chunks": len(assistant.corpus.chunks),
+            "corpus_docs": len(assistant.corpus.metas), "corpus_chunks": assistant.corpus.chunk_count,
         }
         for n, (name, (_, results)) in enumerate(runs.items()):
             target = out / ("results.jsonl" if n == 0 else f"results.{name}.jsonl")

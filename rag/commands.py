@@ -29,7 +29,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(answer.text)
     for n, c in enumerate(answer.citations, start=1):
-        meta = assistant.corpus.metas[c.doc_id]
+        meta = assistant.corpus.meta(c.doc_id)
         page = f", trang {c.page}" if c.page else ""
         print(f"\n[{n}] {meta.label()} — {meta.issuer or ''} {meta.issued_text or ''}; {c.path}{page}\n    «{c.quote}»")
     return 0
@@ -68,7 +68,7 @@ def _cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     names = {"target": "Chỉ tiêu", "deadline": "Thời hạn", "responsibility": "Trách nhiệm"}
     for f in facts:
-        label = assistant.corpus.metas[f.doc_id].label()
+        label = assistant.corpus.meta(f.doc_id).label()
         detail = " ".join(x for x in (f.value, f.unit, f.due, f.agency, f.role) if x)
         print(f"[{names[f.kind]}] {label}, {f.path}: {detail}\n    «{f.quote}»")
     return 0

@@ -99,8 +99,8 @@ class Assistant:
     def facts(self, doc_id: str) -> list[Fact]:
         """Targets, deadlines and responsibilities of one indexed document."""
         self.refresh()
-        chunks = [self.corpus.chunks[c] for c in self.corpus.chunks_of.get(doc_id, ())]
-        return extract_facts(doc_id, self.corpus.texts[doc_id], chunks, self.corpus.metas[doc_id].title or "",
+        chunks = self.corpus.chunks_of(doc_id)
+        return extract_facts(doc_id, self.corpus.text(doc_id), chunks, self.corpus.meta(doc_id).title or "",
                              self.corpus.clause_path_at)
 
     def docs_matching(self, number: str) -> list[str]:
@@ -119,7 +119,7 @@ def answer_record(question: str, answer: Answer, latency_ms: float, corpus: Corp
         "abstained": answer.abstained,
         "citations": [
             {**{k_: v for k_, v in asdict(c).items()}, "title": c.title,
-             "document": corpus.metas[c.doc_id].label() if c.doc_id in corpus.metas else c.doc_id}
+             "document": corpus.meta(c.doc_id).label() if c.doc_id in corpus.metas else c.doc_id}
             for c in answer.citations
         ],
         "passages": [

@@ -43,7 +43,7 @@ class App:
     def banner(self) -> str:
         a = self.assistant
         n = len(a.corpus.metas)
-        text = f"**Chế độ tìm kiếm:** {a.mode} · **{n}** văn bản, **{len(a.corpus.chunks)}** đoạn trong chỉ mục."
+        text = f"**Chế độ tìm kiếm:** {a.mode} · **{n}** văn bản, **{a.corpus.chunk_count}** đoạn trong chỉ mục."
         if a.notice:
             text += f"\n\n⚠ {a.notice}"
         if n == 0:

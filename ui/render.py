@@ -43,9 +43,8 @@ def doc_line(meta: DocMeta) -> str:
 
 def clause_text(corpus: CorpusView, citation: Citation) -> tuple[str, int, int]:
     """The text of the clause holding the quote, and the quote's offsets within it."""
-    text = corpus.texts[citation.doc_id]
-    chunk = next((corpus.chunks[c] for c in corpus.chunks_of.get(citation.doc_id, ())
-                  if corpus.chunks[c].start <= citation.start < corpus.chunks[c].end), None)
+    text = corpus.text(citation.doc_id)
+    chunk = corpus.chunk_at(citation.doc_id, citation.start)
     start, end = (chunk.start, chunk.end) if chunk else (citation.start, citation.end)
     start, end = min(start, citation.start), max(end, citation.end)
     return text[start:end], citation.start - start, citation.end - start
@@ -55,7 +54,7 @@ def source_cards(answer: Answer, corpus: CorpusView) -> str:
     """Numbered source cards: document, clause path, page, the quote highlighted inside its clause."""
     if answer.abstained:
         items = "".join(
-            f"<li>{esc(doc_line(corpus.metas[p.chunk.doc_id]))} — {esc(p.chunk.path)}</li>"
+            f"<li>{esc(doc_line(corpus.meta(p.chunk.doc_id)))} — {esc(p.chunk.path)}</li>"
             for p in answer.passages[:3] if p.chunk.doc_id in corpus.metas)
         checked = f"<div class='src-meta'>Các điều khoản gần nhất đã kiểm tra:</div><ul>{items}</ul>" if items else ""
         return (f"{_CSS}<div class='src-card abstain'><div class='src-head'>Không tìm thấy câu trả lời trong văn bản"

@@ -41,13 +41,13 @@ def clause_ref(meta: DocMeta, path: str) -> str:
 
 def _citation(unit: Unit, view: CorpusView) -> Citation:
     doc_id, start, end = unit.chunk.doc_id, unit.start, unit.end
-    text, meta = view.texts[doc_id], view.metas[doc_id]
-    original = view.chunks.get(unit.chunk.chunk_id)
+    text, meta = view.text(doc_id), view.meta(doc_id)
+    original = view.chunk(unit.chunk.chunk_id)
     # 'IV.1' → 'IV.1.a' when the quote is item a); headings and document facts keep their own path
     path = view.clause_path_at(original, start) if original is not None and original.path == unit.chunk.path \
         else unit.chunk.path
     return Citation(doc_id=doc_id, path=path, quote=text[start:end], start=start, end=end,
-                    page=page_at(view.pages.get(doc_id, ()), start), title=meta.title or meta.label())
+                    page=page_at(view.pages(doc_id), start), title=meta.title or meta.label())
 
 
 def _interleave(rankings: Sequence[Sequence[Passage]], limit: int) -> tuple[Passage, ...]:
@@ -96,8 +96,8 @@ class ExtractiveAnswerer:
         best: tuple[float, Unit] | None = None
         for passage in passages[:_UNITS_FROM]:
             chunk = passage.chunk
-            meta = self.corpus.metas[chunk.doc_id]
-            for unit in units_of(chunk, self.corpus.texts[chunk.doc_id], passage.rank, meta.title or ""):
+            meta = self.corpus.meta(chunk.doc_id)
+            for unit in units_of(chunk, self.corpus.text(chunk.doc_id), passage.rank, meta.title or ""):
                 if not self._fits(info, unit, meta):
                     continue
                 cov = coverage(terms, unit, weight, folded, pairs)  # type: ignore[arg-type]
@@ -105,7 +105,7 @@ class ExtractiveAnswerer:
                     continue
                 score = cov.score - 0.1 * max(0, len(unit.text) - 250) / 250 - 0.01 * passage.rank
                 if info.years:
-                    sentence = self.corpus.texts[chunk.doc_id][unit.sentence[0]:unit.sentence[1]]
+                    sentence = self.corpus.text(chunk.doc_id)[unit.sentence[0]:unit.sentence[1]]
                     if any(y in sentence or y in unit.lead for y in info.years):
                         score += 0.12  # the sentence itself speaks of the year asked about
                 if self._named_clause(info, chunk.path):
@@ -125,7 +125,7 @@ class ExtractiveAnswerer:
         best: tuple[float, Unit] | None = None
         for passage in passages[:_UNITS_FROM]:
             chunk = passage.chunk
-            doc = self.corpus.texts[chunk.doc_id]
+            doc = self.corpus.text(chunk.doc_id)
             first_end = chunk.text.find("\n")
             first = chunk.text[:first_end] if first_end > 0 else ""
             candidates = []
@@ -198,7 +198,7 @@ class ExtractiveAnswerer:
         if self._names_agency(unit.text) or not self._names_agency(unit.lead.split(" ", 1)[-1] if unit.lead else ""):
             return unit
         s, e = unit.sentence
-        doc = self.corpus.texts[unit.chunk.doc_id]
+        doc = self.corpus.text(unit.chunk.doc_id)
         return replace(unit, start=s, end=e, text=doc[s:e])
 
     def _line(self, info: QueryInfo, unit: Unit) -> str:
@@ -220,7 +220,7 @@ class ExtractiveAnswerer:
         if info.kind == "responsibility" and not self._names_agency(unit.text):
             heading = self._agency_heading(unit)
             if heading:
-                doc = self.corpus.texts[unit.chunk.doc_id]
+                doc = self.corpus.text(unit.chunk.doc_id)
                 start, end = heading[2], heading[3]
                 s = start + len(doc[start:end]) - len(doc[start:end].lstrip("#* -"))
                 e = end - (len(doc[start:end]) - len(doc[start:end].rstrip("* ")))
@@ -233,7 +233,7 @@ class ExtractiveAnswerer:
             found.passages[0].chunk.doc_id if found.passages else None)
         if doc_id is None:
             return self._abstain(found)
-        meta, text = self.corpus.metas[doc_id], self.corpus.texts[doc_id]
+        meta, text = self.corpus.meta(doc_id), self.corpus.text(doc_id)
         if info.kind == "signer" and meta.signer:
             start = text.rfind(meta.signer)
             line = f"Người ký: {meta.signer}" + (f" ({meta.signer_title})" if meta.signer_title else "")
@@ -256,9 +256,9 @@ class ExtractiveAnswerer:
         return self._finish([("", Finding(line, (unit,), 1.0))], found, self.settings.max_answer_chars)
 
     def _chunk_at(self, doc_id: str, offset: int) -> Chunk:
-        ids = self.corpus.chunks_of[doc_id]
-        chunks = [self.corpus.chunks[c] for c in ids]
-        return next((c for c in chunks if c.start <= offset < c.end), chunks[-1])
+        chunk = self.corpus.chunk_at(doc_id, offset)
+        assert chunk is not None, doc_id  # the document's record and chunks were checked by the caller
+        return chunk
 
     @staticmethod
     def _issued_span(text: str, meta: DocMeta) -> tuple[int, str, str]:
@@ -312,11 +312,11 @@ class ExtractiveAnswerer:
                     citations.append(citation)
                 marks.append(f"[{citations.index(citation) + 1}]")
             main = citations[int(marks[-1][1:-1]) - 1]
-            ref = clause_ref(self.corpus.metas[main.doc_id], main.path)
+            ref = clause_ref(self.corpus.meta(main.doc_id), main.path)
             prefix = f"{label}: " if label else ""
             lines.append(f"{prefix}{fact.line} {''.join(marks)} ({ref})")
             facts_text.append(fact.line)
-        kept, problems = verify(" ".join(facts_text), citations, self.corpus.texts)
+        kept, problems = verify(" ".join(facts_text), citations, self.corpus.text)
         if not kept:
             return self._abstain(found, "; ".join(problems))
         text = "; ".join(lines) + "."
@@ -328,7 +328,7 @@ class ExtractiveAnswerer:
     def _abstain(self, found: Retrieval, reason: str | None = None) -> Answer:
         nearest = []
         for passage in found.passages[:3]:
-            meta = self.corpus.metas[passage.chunk.doc_id]
+            meta = self.corpus.meta(passage.chunk.doc_id)
             nearest.append(clause_ref(meta, passage.chunk.path))
         text = NOT_FOUND
         if reason:

@@ -52,7 +52,7 @@ class LLMAnswerer:
         if found.problem or not found.passages:
             return self.extractive.answer(info, k, doc_filter)
         passages = found.passages[:k]
-        labels = [clause_ref(self.corpus.metas[p.chunk.doc_id], p.chunk.path) for p in passages]
+        labels = [clause_ref(self.corpus.meta(p.chunk.doc_id), p.chunk.path) for p in passages]
         prompt = render(PROMPT, question=info.text, passages=format_passages(passages, labels))
         try:
             reply = str(self.chat.invoke(prompt).content)
@@ -79,11 +79,11 @@ class LLMAnswerer:
                 return None  # not verbatim in the passage it cites
             start = chunk.start + at
             end = start + len(quote.strip())
-            meta = self.corpus.metas[chunk.doc_id]
-            citations.append(Citation(chunk.doc_id, chunk.path, self.corpus.texts[chunk.doc_id][start:end], start, end,
-                                      page_at(self.corpus.pages.get(chunk.doc_id, ()), start), meta.title or ""))
+            meta = self.corpus.meta(chunk.doc_id)
+            citations.append(Citation(chunk.doc_id, chunk.path, self.corpus.text(chunk.doc_id)[start:end], start, end,
+                                      page_at(self.corpus.pages(chunk.doc_id), start), meta.title or ""))
         body = re.sub(r"\[\d+\]", "", text)
-        kept, _ = verify(body, citations, self.corpus.texts)
+        kept, _ = verify(body, citations, self.corpus.text)
         if not kept or len(kept) != len(citations):
             return None
         return Answer(text=text, citations=tuple(kept), abstained=False, passages=tuple(retrieved))

@@ -6,7 +6,7 @@ What fails is dropped; an answer left without support becomes an abstention (see
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from rag.types import Citation
 
@@ -23,10 +23,10 @@ def _canonical(number: str) -> str:
     return number.lstrip("0") or "0"
 
 
-def quote_is_verbatim(citation: Citation, texts: Mapping[str, str]) -> bool:
+def quote_is_verbatim(citation: Citation, text_of: Callable[[str], str]) -> bool:
     """The quote is exactly the source text at its span (and so a substring of the source)."""
-    source = texts.get(citation.doc_id)
-    if source is None or not citation.quote.strip():
+    source = text_of(citation.doc_id)
+    if not source or not citation.quote.strip():
         return False
     return source[citation.start:citation.end] == citation.quote
 
@@ -37,12 +37,12 @@ def unsupported_numbers(fact: str, citations: Sequence[Citation]) -> list[str]:
     return [n for n in numbers_in(fact) if _canonical(n) not in quoted]
 
 
-def verify(fact: str, citations: Sequence[Citation], texts: Mapping[str, str]) -> tuple[list[Citation], list[str]]:
+def verify(fact: str, citations: Sequence[Citation], text_of: Callable[[str], str]) -> tuple[list[Citation], list[str]]:
     """(citations that survive, problems found). An empty first item means: abstain."""
     problems: list[str] = []
     kept = []
     for citation in citations:
-        if quote_is_verbatim(citation, texts):
+        if quote_is_verbatim(citation, text_of):
             kept.append(citation)
         else:
             problems.append(f"trích dẫn không khớp nguyên văn ({citation.doc_id}, {citation.path})")

@@ -32,14 +32,14 @@ def lookup(reference: str, corpus: CorpusView) -> dict[str, Any] | None:
     if not docs:
         return None
     doc_id = docs[0]
-    text, meta = corpus.texts[doc_id], corpus.metas[doc_id]
+    text, meta = corpus.text(doc_id), corpus.meta(doc_id)
     clauses = iter_clauses(clause_tree(text))
     wanted = info.clause_path or _bare_path(reference)
     if wanted:
         chosen = [c for c in clauses if c.path == wanted] or [c for c in clauses if c.path.startswith(wanted + ".")]
     else:
         chosen = [c for c in clauses if "." not in c.path or c.level in ("article",)][:200]
-    record = corpus.records.get(doc_id, {})
+    record = corpus.record(doc_id)
     return {
         "document": {"doc_id": doc_id, "source": record.get("source"), **{
             k: getattr(meta, k) for k in ("number", "doc_type", "issuer", "place", "issued_on", "issued_text",

@@ -84,7 +84,7 @@ class Retriever:
         placed_index = any(m.place for m in self.corpus.metas.values())
         if info.places and info.kind != "comparison" and placed_index:
             pool = docs if docs is not None else list(self.corpus.metas)
-            placed = [d for d in pool if any(place_matches(p, self.corpus.metas[d]) for p in info.places)]
+            placed = [d for d in pool if any(place_matches(p, self.corpus.meta(d)) for p in info.places)]
             if not placed:
                 return [], f"Không có văn bản nào của {', '.join(info.places)} trong các văn bản đã lập chỉ mục."
             docs = placed
@@ -96,7 +96,7 @@ class Retriever:
         if problem:
             return Retrieval((), tuple(docs or ()), problem)
         text = query_text or info.text
-        allowed = None if docs is None else [c for d in docs for c in self.corpus.chunks_of.get(d, ())]
+        allowed = None if docs is None else self.corpus.chunk_ids_of(docs)
         n = self.settings.candidates
         lexical = [cid for cid, _ in self.lexical.search(text, n, allowed)]
         rankings: list[tuple[Sequence[str], float]] = [(lexical, self.settings.lexical_weight)]
@@ -106,25 +106,27 @@ class Retriever:
             dense = [cid for cid, _ in self.store.dense_query(vector, n, docs)]
             rankings.append((dense, weight))
         fused = rrf(rankings, self.settings.rrf_k)
-        fused = {cid: score for cid, score in fused.items() if cid in self.corpus.chunks}
+        known = self.corpus.chunks(fused)
+        fused = {cid: score for cid, score in fused.items() if cid in known}
         if info.clause_path:  # "mục II.3 chỉ tiêu (12)": the named clause first
-            for cid, chunk in self.corpus.chunks_in(docs):
+            for chunk in self.corpus.iter_chunks(docs):
                 if chunk.path == info.clause_path or chunk.path.startswith(info.clause_path + "."):
-                    fused[cid] = fused.get(cid, 0.0) + 1.0
+                    fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + 1.0
+                    known[chunk.chunk_id] = chunk
         for cid in list(fused):
-            fused[cid] += self._year_boost(self.corpus.chunks[cid], info.years)
+            fused[cid] += self._year_boost(known[cid], info.years)
         ranked = sorted(fused.items(), key=lambda item: -item[1])
         if self.reranker is not None and ranked:
             ranked = self._rerank(text, ranked)
         ranked = ranked[: max(k, self.settings.top_k, 10)]
-        passages = tuple(Passage(self.corpus.chunks[cid], score, rank)
+        passages = tuple(Passage(known[cid], score, rank)
                          for rank, (cid, score) in enumerate(ranked, start=1))
         return Retrieval(passages, None if docs is None else tuple(docs))
 
     def _rerank(self, query: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """Re-order the head of the fused list with the cross-encoder; the tail keeps its order."""
         head = ranked[: self.settings.rerank_candidates]
-        chunks = [self.corpus.chunks[cid] for cid, _ in head]
+        chunks = list(self.corpus.chunks(cid for cid, _ in head).values())
         scores = self.reranker.predict([(query, f"{c.breadcrumb}\n{c.text}") for c in chunks])
         order = sorted(range(len(head)), key=lambda i: -float(scores[i]))
         return [(head[i][0], float(scores[i])) for i in order] + ranked[len(head):]
@@ -133,7 +135,7 @@ class Retriever:
         """Prefer clauses and documents that speak of the years the question names."""
         if not years:
             return 0.0
-        title = self.corpus.metas[chunk.doc_id].title or ""
+        title = self.corpus.meta(chunk.doc_id).title or ""
         boost = 0.0
         for year in years:
             if re.search(rf"năm {year}\b", chunk.text):

@@ -12,8 +12,7 @@ pytestmark = pytest.mark.unit
 def test_document_text_is_escaped_and_quote_highlighted():
     text = "#### **1. Sở <b>X</b>**\n\na) Chủ trì <script>alert(1)</script> ![p](http://127.0.0.9/x.png) đạt 76%."
     chunk = Chunk("c1", "d", text, "IV.1", "Kế hoạch 1/KH-UBND", 0, len(text))
-    view = CorpusView(chunks={"c1": chunk}, chunks_of={"d": ["c1"]}, metas={"d": DocMeta(number="1/KH-UBND")},
-                      texts={"d": text})
+    view = CorpusView.of({"d": (text, DocMeta(number="1/KH-UBND"))}, [chunk])
     start = text.index("a) Chủ trì")
     cite = Citation("d", "IV.1.a", text[start:], start, len(text))
     html = source_cards(Answer("x", (cite,), False), view)

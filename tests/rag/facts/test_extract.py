@@ -8,7 +8,7 @@ KH33 = "ke-hoach-33-KH-UBND-can-tho-2024-02-21.txt"
 
 def test_plan_facts(assistant):
     facts = assistant.facts(KH33)
-    text = assistant.corpus.texts[KH33]
+    text = assistant.corpus.text(KH33)
     assert all(f.quote in text for f in facts)
     targets = {f.path: f for f in facts if f.kind == "target"}
     assert (targets["II.3.(8)"].value, targets["II.3.(8)"].unit) == ("76", "%")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import shutil
-import sys
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
