@@ -325,6 +325,10 @@ class ExtractiveAnswerer:
         return Answer(text=text, citations=tuple(kept), abstained=False, passages=found.passages,
                       notes=tuple(problems))
 
+    def abstain(self, found: Retrieval, reason: str | None = None) -> Answer:
+        """The abstention: not found, why (when known), and the nearest clauses that were checked."""
+        return self._abstain(found, reason)
+
     def _abstain(self, found: Retrieval, reason: str | None = None) -> Answer:
         nearest = []
         for passage in found.passages[:3]:
