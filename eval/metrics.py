@@ -10,6 +10,8 @@ from rag.text import contract_normalize as norm
 
 CONCISE = 400
 CONCISE_COMPARISON = 800
+CONCISE_LIST = 1500
+LIST_RECALL = 0.8
 
 
 def contains_any(text: str, needles: Iterable[str]) -> bool:
@@ -26,12 +28,29 @@ def recall_at(question: Mapping[str, Any], result: Mapping[str, Any], k: int) ->
     return sum(any(norm(e) in t for t in texts) for e in evidence) / len(evidence)
 
 
+def item_recall(question: Mapping[str, Any], result: Mapping[str, Any]) -> float | None:
+    """Share of a list question's `items` named in the answer (0 for an abstention; None: no items)."""
+    items = question.get("items") or []
+    if not items:
+        return None
+    if result.get("abstained"):
+        return 0.0
+    return sum(contains_any(result.get("answer", ""), [item]) for item in items) / len(items)
+
+
 def answer_correct(question: Mapping[str, Any], result: Mapping[str, Any]) -> bool:
-    """Contains an expected answer (all of `answers_all` when given), not abstained, concise."""
+    """Contains an expected answer (all of `answers_all` when given), not abstained, concise.
+
+    A list question (with `items`) is correct when it names at least 80 % of the items within
+    1,500 characters.
+    """
     answers = question.get("answers") or []
     if not answers or result.get("abstained"):
         return False
     text = result.get("answer", "")
+    recall = item_recall(question, result)
+    if recall is not None:
+        return recall >= LIST_RECALL and len(text) <= CONCISE_LIST
     limit = CONCISE_COMPARISON if question.get("type") == "comparison" else CONCISE
     if len(text) > limit:
         return False
@@ -39,6 +58,13 @@ def answer_correct(question: Mapping[str, Any], result: Mapping[str, Any]) -> bo
     if required:
         return all(contains_any(text, [a]) for a in required)
     return contains_any(text, answers)
+
+
+def confident_wrong(question: Mapping[str, Any], result: Mapping[str, Any]) -> bool:
+    """An answer given (not an abstention) that is not correct: worse than no answer."""
+    if result.get("abstained"):
+        return False
+    return not question.get("answers") or not answer_correct(question, result)
 
 
 def citation_supported(question: Mapping[str, Any], result: Mapping[str, Any]) -> bool:
@@ -85,6 +111,8 @@ def summarize(questions: Sequence[Mapping[str, Any]], results: Sequence[Mapping[
             "quote_verbatim": round(sum(v[0] for v in verb) / quotes, 4) if quotes else None,
             "citation_support": _mean([float(citation_supported(q, r)) for q, r in answerable]),
             "abstention_accuracy": _mean([float(bool(r.get("abstained"))) for _, r in silent]),
+            "item_recall": _mean([x for q, r in pairs if (x := item_recall(q, r)) is not None]),
+            "confident_wrong": _mean([float(confident_wrong(q, r)) for q, r in pairs]),
             "false_abstention": _mean([float(bool(r.get("abstained"))) for _, r in answerable]),
         }
 

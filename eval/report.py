@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import answer_correct, recall_at, recall_curve
+from eval.metrics import answer_correct, item_recall, recall_at, recall_curve
 
 _COLUMNS = ("n", "recall@1", "recall@5", "recall@10", "answer_accuracy", "quote_verbatim", "citation_support",
-            "abstention_accuracy", "false_abstention", "ndcg@10", "mrr@10")
+            "abstention_accuracy", "false_abstention", "item_recall", "confident_wrong", "ndcg@10", "mrr@10")
 
 
 def _fmt(value: Any) -> str:
@@ -93,8 +93,11 @@ def write_question_report(out: Path, summaries: Mapping[str, Mapping[str, Any]],
             continue
         failures += 1
         retrieved = ", ".join(f"{p['doc_id'].rsplit('.', 1)[0][:28]}:{p['path']}" for p in r.get("passages", [])[:3])
-        lines += [f"- **{q['id']}** ({q.get('type')}) {q['question']}",
-                  f"  - expected: {q.get('answers') or 'abstain'}; recall@{k}: {_fmt(rec)}",
+        asked = " → ".join([*(q.get("turns") or []), q["question"]])
+        items = item_recall(q, r)
+        lines += [f"- **{q['id']}** ({q.get('type')}) {asked}",
+                  f"  - expected: {q.get('answers') or 'abstain'}; recall@{k}: {_fmt(rec)}"
+                  + (f"; items named: {_fmt(items)}" if items is not None else ""),
                   f"  - got: {r.get('answer', '')[:300]}", f"  - retrieved: {retrieved}"]
     if not failures:
         lines.append("None.")

@@ -83,8 +83,11 @@ def run_questions(questions_path: Path, out: Path, settings: Settings, k: int, p
             if name == "project":
                 results = []
                 for q in questions:
+                    turn = None
+                    for earlier in q.get("turns") or []:  # the same chat session, as the UI keeps it
+                        _, turn = assistant.converse(earlier, turn, k=k)
                     started = time.perf_counter()
-                    answer = assistant.ask(q["question"], k=k)
+                    answer, _ = assistant.converse(q["question"], turn, k=k)
                     latency = (time.perf_counter() - started) * 1000
                     results.append(answer_record(q["question"], answer, latency, assistant.corpus, k,
                                                  {"id": q["id"], "type": q.get("type")}))

@@ -19,6 +19,7 @@ from rag.index.chroma import Store
 from rag.index.corpus import CorpusView
 from rag.index.embeddings import Embedder, make_embedder, make_reranker
 from rag.ingest.pipeline import load_lexical
+from rag.search.followup import Turn, resolve_followup
 from rag.search.lookup import lookup
 from rag.search.query import analyze
 from rag.search.retrieval import Retriever
@@ -90,6 +91,13 @@ class Assistant:
         self.refresh()
         info = analyze(question, self.corpus.places)
         return self.answerer.answer(info, k or self.settings.top_k, doc_filter)
+
+    def converse(self, question: str, previous: Turn | None = None, k: int | None = None,
+                 doc_filter: Sequence[str] | None = None) -> tuple[Answer, Turn]:
+        """Answer one turn of a chat: a follow-up is read in the light of the previous turn."""
+        resolved = resolve_followup(previous.resolved if previous else None, question)
+        answer = self.ask(resolved, k=k, doc_filter=doc_filter)
+        return answer, Turn(question=question, resolved=resolved)
 
     def lookup(self, reference: str) -> dict[str, Any] | None:
         """Citation lookup: '33/KH-UBND mục IV' → the document and the clause(s)."""

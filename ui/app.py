@@ -16,7 +16,7 @@ from rag.config import PROJECT_ROOT, Settings
 from rag.engine import Assistant
 from rag.ingest.loaders import SUPPORTED
 from rag.ingest.pipeline import IndexBusy, format_report, ingest
-from rag.search.followup import resolve_followup
+from rag.search.followup import Turn
 from ui.render import documents_table, lookup_html, plain, source_cards
 
 log = logging.getLogger(__name__)
@@ -65,23 +65,23 @@ class App:
         return None if chosen == list(metas) else chosen
 
     # ------------------------------------------------------------------ Hỏi đáp
-    def ask(self, message: str, history: list[dict[str, Any]], last: str | None, doc: str, doc_type: str,
-            year: str) -> tuple[list[dict[str, Any]], str, str | None, str]:
+    def ask(self, message: str, history: list[dict[str, Any]], last: Turn | None, doc: str, doc_type: str,
+            year: str) -> tuple[list[dict[str, Any]], str, Turn | None, str]:
         question = (message or "").strip()
         if not question:
             raise gr.Error("Hãy nhập câu hỏi.")
         if len(question) > 1000:
             raise gr.Error("Câu hỏi quá dài (tối đa 1000 ký tự).")
-        resolved = resolve_followup(last, question)
         docs = self.doc_filter(doc, doc_type, year)
         if docs == []:
             raise gr.Error("Không có văn bản nào khớp bộ lọc đã chọn.")
-        answer = self.assistant.ask(resolved, doc_filter=docs)
+        answer, turn = self.assistant.converse(question, last if isinstance(last, Turn) else None, doc_filter=docs)
+        resolved = turn.resolved
         shown = plain(answer.text)
         if resolved != question:
             shown = f"(Hiểu câu hỏi là: «{plain(resolved)}»)\n\n{shown}"
         history = [*history, {"role": "user", "content": plain(question)}, {"role": "assistant", "content": shown}]
-        return history, source_cards(answer, self.assistant.corpus), resolved, ""
+        return history, source_cards(answer, self.assistant.corpus), turn, ""
 
     # ------------------------------------------------------------------ Tra cứu
     def lookup(self, reference: str) -> tuple[str, Any]:

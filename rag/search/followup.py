@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rag.search.query import analyze
 from rag.text import strip_accents
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a chat remembers of one turn: the question as typed and as understood."""
+
+    question: str
+    resolved: str
+
 
 _FOLLOW = re.compile(r"^(con|the con|vay con|va|con doi voi|the|vay)\b|\b(thi sao|the nao|ra sao)\??$")
 _FILLER = {"con", "thi", "sao", "the", "nao", "vay", "va", "ra", "doi", "voi", "nhu"}
@@ -42,4 +52,4 @@ def resolve_followup(previous: str | None, question: str) -> str:
     return merged + "?"
 
 
-__all__ = ["resolve_followup"]
+__all__ = ["Turn", "resolve_followup"]
