@@ -10,7 +10,8 @@ import hashlib
 import re
 from collections.abc import Iterator
 
-from rag.ingest.structure import Layout, parse_clauses
+from rag.ingest.header import Layout
+from rag.ingest.structure import parse_clauses
 from rag.types import Chunk, Clause, DocMeta, PageSpan, page_at
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?…])\s+(?=\S)|\n+")
@@ -18,6 +19,7 @@ HEADER_PATH = "đầu văn bản"
 PREAMBLE_PATH = "mở đầu"
 CLOSING_PATH = "nơi nhận, chữ ký"
 PARAGRAPH_PATH = "đoạn"
+APPENDIX_PATH = "phụ lục"
 
 
 def chunk_id(doc_sha256: str, path: str, start: int, end: int) -> str:
@@ -94,26 +96,52 @@ def _paragraph_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int
 
 def build_chunks(doc_id: str, sha256: str, text: str, meta: DocMeta, layout: Layout,
                  pages: tuple[PageSpan, ...] = (), max_chars: int = 1200) -> list[Chunk]:
-    """All chunks of a document: header, preamble, clauses (or paragraphs), closing block."""
+    """All chunks of a document: header, preamble, clauses (or paragraphs), closing blocks, and
+    the appendices after a signature (the plan a decision issues) with their own clauses."""
     b = _Builder(doc_id, sha256, text, meta, pages, max_chars)
     if layout.header_end > 0:
         b.emit(HEADER_PATH, 0, layout.header_end, "header")
-    clauses = parse_clauses(text, layout.body_start, layout.body_end)
-    first = clauses[0].start if clauses else layout.body_end
-    if clauses:
-        if text[layout.body_start:first].strip():
-            b.emit(PREAMBLE_PATH, layout.body_start, first, "preamble")
-        for clause in clauses:
-            if clause.level in ("part", "chapter", "lawsection"):
-                _container(b, clause, ())
-            else:
-                b.clause(clause, ())
-    else:  # no structure (a news article): one chunk per paragraph, split when long
-        for n, (s, e) in enumerate(_paragraph_spans(text, layout.body_start, layout.body_end), start=1):
-            b.emit(f"{PARAGRAPH_PATH} {n}", s, e, "body")
-    if text[layout.body_end:].strip():
+    _part(b, layout.body_start, layout.body_end, (), PREAMBLE_PATH)
+    for start, end in layout.closings:
+        b.emit(CLOSING_PATH, start, end, "closing")
+    for n, (start, end) in enumerate(layout.appendices, start=1):
+        label = APPENDIX_PATH if len(layout.appendices) == 1 else f"{APPENDIX_PATH} {n}"
+        title = _appendix_title(text, start, end)
+        head = Clause(path=label, heading=title, start=start, end=end, level="appendix", head_end=start)
+        _part(b, start, end, (head,), label)
+    if not layout.closings and layout.body_end < len(text) and text[layout.body_end:].strip():
         b.emit(CLOSING_PATH, layout.body_end, len(text), "closing")
     return b.chunks
+
+
+def _appendix_title(text: str, start: int, end: int) -> str:
+    """The upper-case title lines an appendix opens with ('KẾ HOẠCH XUẤT KHẨU …'), or its first line."""
+    lines = [ln.strip() for ln in text[start:end].split("\n") if ln.strip()][:6]
+    title = []
+    for line in lines:
+        letters = re.sub(r"[\W\d_]", "", line)
+        if letters and letters.isupper() and len(line) < 200:
+            title.append(line)
+        elif title:
+            break
+    return " ".join(title) or (lines[0] if lines else "")
+
+
+def _part(b: _Builder, start: int, end: int, trail: tuple[Clause, ...], preamble_path: str) -> None:
+    """The clauses of text[start:end] (or its paragraphs, when it has no structure)."""
+    clauses = parse_clauses(b.text, start, end)
+    if not clauses:  # no structure (a news article, a letter): one chunk per paragraph, split when long
+        prefix = f"{trail[-1].path}, " if trail else ""
+        for n, (s, e) in enumerate(_paragraph_spans(b.text, start, end), start=1):
+            b.emit(f"{prefix}{PARAGRAPH_PATH} {n}", s, e, "body", trail)
+        return
+    if b.text[start:clauses[0].start].strip():
+        b.emit(preamble_path, start, clauses[0].start, "preamble", trail)
+    for clause in clauses:
+        if clause.level in ("part", "chapter", "lawsection"):
+            _container(b, clause, trail)
+        else:
+            b.clause(clause, trail)
 
 
 def _container(b: _Builder, clause: Clause, trail: tuple[Clause, ...]) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from rag.config import Settings
 from rag.ingest.normalize import detect_legacy_encoding, normalize_pages
+from rag.ingest.webtext import prepare_text
 from rag.types import SourceDoc
 
 SUPPORTED = (".pdf", ".docx", ".txt", ".md", ".html", ".htm")
@@ -189,6 +190,8 @@ def load_document(path: Path, settings: Settings, root: Path | None = None) -> S
             pages = ["".join(parser.parts)]
         else:
             pages = [_decode(path, raw)]
+    if suffix in (".md", ".txt", ".html", ".htm"):
+        pages, reflow = prepare_text(pages[0])
     legacy = detect_legacy_encoding("".join(pages))
     if legacy:
         raise LoadError(path, f"văn bản gõ bằng bảng mã cũ {legacy}, không phải Unicode",

@@ -21,7 +21,7 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 # A paragraph that ends like this is complete; anything else may continue after a page break.
 _TERMINAL = re.compile(r"[.;:!?…)\]”\"'/]\s*$")
 _LOWER_START = re.compile(r"^[a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
-_HAS_LOWER = re.compile(r"[a-zà-ỹđ]")
+_DASH_ITEM = re.compile(r"^[-–•+]\s+[A-ZĐÀ-Ỹ]")
 
 
 # Characters that betray text typed in the legacy TCVN3 (ABC) or VNI encodings.
@@ -52,6 +52,11 @@ def detect_legacy_encoding(text: str) -> str | None:
     return None
 
 
+def _has_lower(text: str) -> bool:
+    """Any lower-case letter? (A regex range such as à-ỹ would also hold capitals like Ế.)"""
+    return any(ch.islower() for ch in text)
+
+
 def _clean_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
@@ -80,10 +85,11 @@ def _reflow(lines: list[str]) -> list[str]:
             not prev
             # a marker after a full, unfinished line is a wrapped "- 2025" or "2. Điều này"
             or _strong_marker(line)
-            or (detect_marker(line) is not None and (prev_ends or not prev_full or not _HAS_LOWER.search(prev_last)))
+            or _DASH_ITEM.match(line) is not None  # "- Tiếp tục …": a list item, not a wrapped "- xã hội"
+            or (detect_marker(line) is not None and (prev_ends or not prev_full or not _has_lower(prev_last)))
             or (prev_ends and not prev_full)
             or (len(prev_last) < 0.6 * width and not _LOWER_START.match(line))
-            or (not _HAS_LOWER.search(prev_last)) != (not _HAS_LOWER.search(line))
+            or (not _has_lower(prev_last)) != (not _has_lower(line))
         )
         if starts_new:
             paragraphs.append(line)

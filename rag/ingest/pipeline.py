@@ -22,9 +22,9 @@ from rag.index.chroma import Store
 from rag.index.embeddings import Embedder, make_embedder
 from rag.index.lexical import LexicalIndex
 from rag.ingest.chunking import build_chunks
+from rag.ingest.header import parse_meta_and_layout
 from rag.ingest.loaders import LoadError, doc_id_for, iter_files, load_document
 from rag.ingest.normalize import normalize_text
-from rag.ingest.structure import parse_meta_and_layout
 from rag.types import Chunk, DocMeta, SourceDoc
 
 log = logging.getLogger(__name__)

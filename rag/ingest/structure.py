@@ -1,4 +1,4 @@
-"""Document structure: the header block gives DocMeta, the body a clause tree (pure functions).
+"""Document structure: the body as a clause tree (pure functions); lines with their spans.
 
 Works on lines, because converted laws often have no blank lines at all. Markdown
 decoration (`##`, `**`) is looked through, never removed from the text.
@@ -10,44 +10,15 @@ import re
 from dataclasses import dataclass
 
 from rag.ingest.markers import Marker, detect_marker
-from rag.types import Clause, DocMeta
+from rag.types import Clause
 
 DOC_TYPES = (
     "Bộ luật", "Luật", "Pháp lệnh", "Nghị quyết", "Nghị định", "Quyết định", "Thông tư liên tịch",
     "Thông tư", "Chỉ thị", "Kế hoạch", "Hướng dẫn", "Thông báo", "Công văn", "Báo cáo",
     "Quy định", "Quy chế", "Chương trình", "Đề án", "Tờ trình", "Công điện", "Lệnh", "Hiến pháp",
 )
-_TYPE_BY_UPPER = {t.upper(): t for t in DOC_TYPES}
-_TYPE_BY_CODE = {
-    "CT": "Chỉ thị", "KH": "Kế hoạch", "QĐ": "Quyết định", "NĐ": "Nghị định", "TT": "Thông tư",
-    "NQ": "Nghị quyết", "QH": "Luật", "TB": "Thông báo", "BC": "Báo cáo", "HD": "Hướng dẫn",
-    "CV": "Công văn", "CĐ": "Công điện", "TTr": "Tờ trình", "PL": "Pháp lệnh",
-}
 _CONTAINERS = ("part", "chapter", "lawsection")
 _DECOR = re.compile(r"^[#*\s]+|[*\s]+$")
-_NUMBER_LINE = re.compile(r"^(?:Số|[\w ]{0,20}số)\s*:?\s*(.*)$", re.I)
-_NUMBER = re.compile(r"^(\d*)\s*/\s*([0-9A-Za-zĐđ\-/]+)")
-_PLACE_DATE = re.compile(
-    r"^([^\d,:;]{2,40}?),\s*(ngày\s*(\d{0,2})\s*tháng\s*(\d{0,2})\s*năm\s*(\d{4}))", re.I
-)
-# The national motto sits beside the issuer in the two-column header; PDF text puts both on one line.
-_MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc"
-                    r"|[-_*=]{3,}", re.I)
-_PLACE_DATE_ANY = re.compile(
-    r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){0,3}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+),\s*(ngày\s*(\d{0,2})\s*tháng\s*(\d{0,2})\s*năm\s*(\d{4}))"
-)
-_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,5}$")
-_CLOSING = re.compile(r"^(?:Nơi nhận|TM\.|KT\.|Q\.|TL\.|TUQ\.)", re.I)
-_PREAMBLE_START = re.compile(r"^(?:Căn cứ|Thực hiện|Theo|Để|Năm \d|Nhằm|Trong|Ngày|Trên cơ sở)", re.I)
-_REPORTED_TAIL = (
-    r"([^.;\n]{0,80}?)\s+ban hành\s+(" + "|".join(DOC_TYPES) + r")\s+số\s+(\d+/[0-9A-Za-zĐđ\-]+)"
-)
-_REPORTED_DATED = re.compile(r"[Nn]gày\s+(\d{1,2})/(\d{1,2})/(\d{4}),?\s+" + _REPORTED_TAIL)
-_REPORTED = re.compile(r"()()()" + _REPORTED_TAIL)
-_ISSUER_PLACE = re.compile(
-    r"(UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân)\s+(TP\.?|thành phố|tỉnh|huyện|quận|thị xã)\s+"
-    r"((?:[A-ZĐÀ-Ỹ][\wà-ỹđ]*)(?:\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*){0,3})"
-)
 
 
 @dataclass(frozen=True)
@@ -63,15 +34,6 @@ class Line:
         return _DECOR.sub("", self.text)
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Where the header, body and closing (recipients, signature) regions lie."""
-
-    header_end: int
-    body_start: int
-    body_end: int
-
-
 def split_lines(text: str) -> list[Line]:
     """Non-empty lines with their [start, end) spans."""
     lines = []
@@ -83,159 +45,6 @@ def split_lines(text: str) -> list[Line]:
             lines.append(Line(pos + lead, pos + lead + len(stripped), stripped))
         pos += len(raw) + 1
     return lines
-
-
-def _doc_type_of(line: str) -> str | None:
-    return _TYPE_BY_UPPER.get(_DECOR.sub("", line).upper()) if len(line) < 40 else None
-
-
-def _type_from_number(number: str) -> str | None:
-    for code in re.split(r"[/\-]", number)[1:]:
-        if code in _TYPE_BY_CODE:
-            return _TYPE_BY_CODE[code]
-        if code.startswith("QH"):
-            return "Luật"
-    return None
-
-
-def _find_header(lines: list[Line]) -> dict[str, object]:
-    """Header facts from the first lines: number, place/date, type, title, issuer lines."""
-    found: dict[str, object] = {}
-    issuer_lines: list[str] = []
-    for i, line in enumerate(lines[:40]):
-        bare = _MOTTO.sub(" ", line.bare).strip()
-        if detect_marker(line.text) is not None and "type_index" in found:
-            break
-        if not bare:
-            continue
-        if "number_raw" not in found and (m := _NUMBER_LINE.match(bare)) and "/" in m.group(1):
-            found["number_raw"] = m.group(1)
-            found["number_index"] = i
-            if "place" not in found and (d := _PLACE_DATE_ANY.search(m.group(1))):  # "Số: 12/CT-UBND  Điện Biên, ngày …"
-                found["place"], found["issued_text"] = d.group(1).strip(), d.group(2)
-                found["date_parts"] = (d.group(3), d.group(4), d.group(5))
-                found["date_index"] = i
-            continue
-        if "place" not in found and (m := _PLACE_DATE.match(bare.replace("*", ""))):
-            found["place"], found["issued_text"] = m.group(1).strip(), m.group(2)
-            found["date_parts"] = (m.group(3), m.group(4), m.group(5))
-            found["date_index"] = i
-            continue
-        if "type_index" not in found and (doc_type := _doc_type_of(line.text)):
-            found["doc_type"], found["type_index"] = doc_type, i
-            continue
-        if "number_index" not in found and "type_index" not in found and bare.isupper() and len(bare) < 80:
-            issuer_lines.append(bare)
-    found["issuer_lines"] = [s for s in issuer_lines if s]
-    return found
-
-
-def _title_after(lines: list[Line], type_index: int, text: str) -> tuple[str | None, int]:
-    """The title (trích yếu) after the type line, and the index of the first body line."""
-    parts: list[str] = []
-    i = type_index + 1
-    while i < len(lines) and len(parts) < 3:
-        line = lines[i]
-        if detect_marker(line.text) or _PREAMBLE_START.match(line.bare) or len(line.text) > 300:
-            break
-        if parts and "\n\n" in text[lines[i - 1].end:line.start]:
-            break
-        parts.append(line.bare)
-        i += 1
-    return (" ".join(parts) or None), i
-
-
-def _iso_date(parts: tuple[str, str, str]) -> str | None:
-    day, month, year = parts
-    if not (day and month and year):
-        return None
-    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-
-
-def _signature(lines: list[Line], closing_index: int) -> tuple[str | None, str | None]:
-    """Signer name and title from the closing block (the last name-like line)."""
-    for i in range(len(lines) - 1, max(closing_index, len(lines) - 30) - 1, -1):
-        bare = lines[i].bare
-        if _NAME.match(bare) and not bare.isupper():
-            titles = [lines[j].bare for j in range(max(closing_index, i - 3), i) if lines[j].bare.isupper() and len(lines[j].bare) > 3]
-            return bare, (" ".join(titles) or None)
-    return None, None
-
-
-def _closing_index(lines: list[Line], after: int) -> int:
-    """Index of the first line of the closing block (Nơi nhận, TM./KT. signature), or len(lines).
-
-    Only lines after the header count: a short decree's header may itself name the President.
-    """
-    tail_from = max(after, len(lines) - 40)
-    for i in range(tail_from, len(lines)):
-        bare = lines[i].bare
-        if _CLOSING.match(bare) or (bare.isupper() and re.match(r"^(CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG)", bare)):
-            return i
-    return len(lines)
-
-
-def _level_word(text: str) -> str:
-    counts = {w: len(re.findall(rf"\b{w}\b", text)) for w in ("thành phố", "tỉnh", "huyện", "quận", "thị xã")}
-    return max(counts, key=lambda w: counts[w])
-
-
-def parse_meta_and_layout(text: str) -> tuple[DocMeta, Layout]:
-    """Header block → DocMeta; also the layout regions used by the clause parser and chunker."""
-    lines = split_lines(text)
-    if not lines:
-        return DocMeta(), Layout(0, 0, 0)
-    head = _find_header(lines)
-    header_lines = max((int(head[k]) for k in ("type_index", "date_index", "number_index") if k in head),  # type: ignore[call-overload]
-                       default=0) + 1
-    closing = _closing_index(lines, header_lines)
-    signer, signer_title = _signature(lines, closing)
-    body_end = lines[closing].start if closing < len(lines) else len(text)
-    number = doc_type = title = issuer = place = issued_on = issued_text = None
-    kind = "document"
-    if "type_index" in head or "number_raw" in head:
-        if "number_raw" in head and (m := _NUMBER.match(str(head["number_raw"]).replace("*", "").strip())):
-            symbol = m.group(2)
-            number = f"{m.group(1)}/{symbol}" if m.group(1) else None
-            doc_type = _type_from_number("/" + symbol)
-        doc_type = str(head.get("doc_type") or doc_type or "") or None
-        type_index = int(head.get("type_index", head.get("date_index", head.get("number_index", 0))))  # type: ignore[call-overload]
-        if "type_index" in head:
-            title, first_body = _title_after(lines, type_index, text)
-        else:
-            first_body = type_index + 1
-        place = str(head["place"]) if "place" in head else None
-        issued_text = str(head["issued_text"]) if "issued_text" in head else None
-        if "date_parts" in head:
-            issued_on = _iso_date(head["date_parts"])  # type: ignore[arg-type]
-        issuer_lines = head["issuer_lines"]
-        if issuer_lines:
-            issuer = " ".join(issuer_lines)  # type: ignore[arg-type]
-        elif signer_title and "ỦY BAN NHÂN DÂN" in signer_title.upper() and place:
-            issuer = f"Ủy ban nhân dân {_level_word(text)} {place}"
-        header_end = lines[first_body - 1].end if first_body > 0 else 0
-        body_start = lines[first_body].start if first_body < len(lines) else body_end
-    else:
-        kind = "news"
-        title = lines[0].bare
-        header_end, body_start = lines[0].end, lines[1].start if len(lines) > 1 else lines[0].end
-        if m := (_REPORTED_DATED.search(text[:3000]) or _REPORTED.search(text[:3000])):
-            day, month, year, who, doc_type, number = m.groups()
-            if day:
-                issued_on = _iso_date((day, month, year))
-                issued_text = f"ngày {day}/{month}/{year}"
-            if im := _ISSUER_PLACE.search(who):
-                issuer, place = im.group(0), im.group(3)
-    meta = DocMeta(
-        number=number, doc_type=doc_type, issuer=issuer, place=place, issued_on=issued_on,
-        issued_text=issued_text, title=title, signer=signer, signer_title=signer_title, kind=kind,
-    )
-    return meta, Layout(header_end=header_end, body_start=min(body_start, body_end), body_end=body_end)
-
-
-def parse_meta(text: str) -> DocMeta:
-    """The DocMeta of a normalized document text."""
-    return parse_meta_and_layout(text)[0]
 
 
 # ---------------------------------------------------------------- clause tree

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rag.index.corpus import CorpusView
-from rag.ingest.structure import iter_clauses, parse_clauses, parse_meta_and_layout
+from rag.ingest.header import parse_meta_and_layout
+from rag.ingest.structure import iter_clauses, parse_clauses
 from rag.search.query import analyze
 from rag.search.retrieval import ref_matches
 from rag.types import Clause

@@ -3,8 +3,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rag.ingest.chunking import CLOSING_PATH, HEADER_PATH, build_chunks, split_sentences
+from rag.ingest.header import parse_meta_and_layout
 from rag.ingest.normalize import normalize_text
-from rag.ingest.structure import iter_clauses, parse_clauses, parse_meta_and_layout
+from rag.ingest.structure import iter_clauses, parse_clauses
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.unit

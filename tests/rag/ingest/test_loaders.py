@@ -4,8 +4,8 @@ import pytest
 
 from eval.docgen import text_to_docx, text_to_pdf
 from rag.config import Settings
+from rag.ingest.header import parse_meta
 from rag.ingest.loaders import LoadError, load_document
-from rag.ingest.structure import parse_meta
 from rag.text import contract_normalize
 from tests.conftest import SEEDS
 

@@ -1,7 +1,8 @@
 import pytest
 
+from rag.ingest.header import parse_meta, parse_meta_and_layout
 from rag.ingest.normalize import normalize_text
-from rag.ingest.structure import iter_clauses, parse_clauses, parse_meta, parse_meta_and_layout
+from rag.ingest.structure import iter_clauses, parse_clauses
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.unit
