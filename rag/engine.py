@@ -12,16 +12,17 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from rag.answer.extractive import ExtractiveAnswerer
+from rag.answer.extractive import Context, ExtractiveAnswerer
+from rag.answer.intent import need_of
 from rag.config import Settings
 from rag.facts.extract import extract_facts
 from rag.index.chroma import Store
 from rag.index.corpus import CorpusView
 from rag.index.embeddings import Embedder, make_embedder, make_reranker
 from rag.ingest.pipeline import load_lexical
-from rag.search.followup import Turn, resolve_followup
+from rag.search.followup import Turn, leans_on_previous, resolve_followup
 from rag.search.lookup import lookup
-from rag.search.query import analyze
+from rag.search.query import QueryInfo, analyze
 from rag.search.retrieval import Retriever
 from rag.types import Answer, Fact
 
@@ -94,10 +95,27 @@ class Assistant:
 
     def converse(self, question: str, previous: Turn | None = None, k: int | None = None,
                  doc_filter: Sequence[str] | None = None) -> tuple[Answer, Turn]:
-        """Answer one turn of a chat: a follow-up is read in the light of the previous turn."""
-        resolved = resolve_followup(previous.resolved if previous else None, question)
-        answer = self.ask(resolved, k=k, doc_filter=doc_filter)
-        return answer, Turn(question=question, resolved=resolved)
+        """Answer one turn of a chat: a follow-up is read in the light of the previous turn — it
+        inherits its documents and, when it says little of its own, its topic and the kind of
+        answer it asked for."""
+        self.refresh()
+        context = None
+        resolved = question
+        if previous is not None and leans_on_previous(question):
+            resolved = resolve_followup(previous.resolved, question)
+            own = analyze(question, self.corpus.places)
+            terms = previous.terms if len(own.terms) < 4 else ()
+            context = Context(previous.doc_ids, terms, need_of(previous.resolved))
+        info = analyze(resolved, self.corpus.places)
+        answer = self._answer(info, k or self.settings.top_k, doc_filter, context)
+        docs = tuple(dict.fromkeys(c.doc_id for c in answer.citations)) or (
+            tuple(dict.fromkeys(p.chunk.doc_id for p in answer.passages[:1])))
+        return answer, Turn(question=question, resolved=resolved, doc_ids=docs, terms=info.terms)
+
+    def _answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None, context: Context | None) -> Answer:
+        if isinstance(self.answerer, ExtractiveAnswerer):
+            return self.answerer.answer(info, k, doc_filter, context)
+        return self.answerer.answer(info, k, doc_filter)  # type: ignore[no-any-return]
 
     def lookup(self, reference: str) -> dict[str, Any] | None:
         """Citation lookup: '33/KH-UBND mục IV' → the document and the clause(s)."""

@@ -40,6 +40,7 @@ class DocMeta:
     signer: str | None = None
     signer_title: str | None = None
     kind: str = "document"  # "document", or "news" for an article that reports a document
+    about: str | None = None  # what the document is about: its opening sentence, appendix titles, documents it names
 
     def label(self) -> str:
         """Short human label: 'Kế hoạch 33/KH-UBND' or 'Chỉ thị (chưa ghi số)'."""

@@ -1,53 +1,292 @@
-"""The extractive answerer: picks the sentence or list item that answers, leads with the fact,
-cites it verbatim, and abstains when the documents are silent. No LLM needed."""
+"""The extractive answerer: question → what it needs → which documents → candidate units →
+scores → gate → the composed answer with verbatim citations. No LLM needed.
+
+Stages live in their own modules (intent, select, compose, verify); this class wires them and
+handles the answers that are not a clause: who signed a document, when it was issued, a list,
+a comparison, an agency's tasks.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from rag.answer.units import AGENCY, DATE, QUANTITY, Unit, coverage, is_agency_heading, strip_marker, units_of
+from rag.answer.compose import Quote, citation, clause_ref, fact_line, list_items, list_line, trim, where
+from rag.answer.intent import Need, need_of
+from rag.answer.select import DEFAULT_WEIGHTS, Candidate, Weights, candidates, passes_gate
+from rag.answer.units import AGENCY, Unit, is_agency_heading, strip_marker, units_of
 from rag.answer.verify import verify
 from rag.config import Settings
 from rag.index.corpus import CorpusView
 from rag.index.lexical import LexicalIndex
 from rag.search.query import QueryInfo
 from rag.search.retrieval import Retrieval, Retriever
-from rag.text import has_diacritics, strip_accents
-from rag.types import Answer, Chunk, Citation, DocMeta, Passage, page_at
+from rag.text import has_diacritics
+from rag.types import Answer, Chunk, Citation, Passage
+
+__all__ = ["NOT_FOUND", "Context", "ExtractiveAnswerer", "clause_ref", "where"]
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã lập chỉ mục."
-_UNITS_FROM = 8  # passages whose units are considered
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a chat carries into a follow-up: the documents of the last answer and its topic terms."""
+
+    doc_ids: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    need: Need | None = None
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One answered fact (not a register `Fact`): the line shown, the units quoted for it, and its score."""
+    """One answered fact (not a register `Fact`): the line shown and the quotes that support it."""
 
     line: str
-    units: tuple[Unit, ...]
+    quotes: tuple[Quote, ...]
     score: float
 
 
-def where(path: str) -> str:
-    """'II.3.(8)' → 'mục II.3.(8)'; 'Điều 5.2', 'đoạn 4', 'đầu văn bản' stay as they are."""
-    return path if path[:1].islower() or path.startswith(("Điều", "Chương", "Mục", "Phần")) else f"mục {path}"
+class ExtractiveAnswerer:
+    """Answers from retrieved passages by quoting them; never writes a number of its own."""
+
+    def __init__(self, settings: Settings, retriever: Retriever, corpus: CorpusView, lexical: LexicalIndex,
+                 weights: Weights = DEFAULT_WEIGHTS):
+        self.settings, self.retriever, self.corpus, self.lexical = settings, retriever, corpus, lexical
+        self.weights = weights
+
+    # ------------------------------------------------------------------ entry point
+    def answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None = None,
+               context: Context | None = None) -> Answer:
+        need = need_of(info.text)
+        if context and context.need and need.label in ("text", "list") and not need.kinds:
+            need = replace(context.need, wants_list=need.wants_list or context.need.wants_list)
+        if info.kind == "comparison" and (len(info.years) >= 2 or len(info.places) >= 2):
+            return self._comparison(info, need, k, doc_filter)
+        prior = context.doc_ids if context else ()
+        found = self.retriever.retrieve(info, k, doc_filter, prior=prior)
+        if found.problem:
+            return self.abstain(found, found.problem)
+        if need.about in ("signer", "issued"):
+            return self._about_document(need.about, found)
+        if info.kind == "tasks" and (finding := self._tasks(info, found.passages)):
+            return self._finish([("", finding)], found, self.settings.max_answer_chars)
+        extra = context.terms if context else ()
+        ranked = self._candidates(info, need, found, extra)
+        best = ranked[0] if ranked else None
+        if not passes_gate(best, self.weights):
+            return self.abstain(found)
+        assert best is not None
+        if need.wants_list:
+            finding = self._list(best, need)
+            return self._finish([("", finding)], found, 1500)
+        return self._finish([("", self._finding(best, need))], found, self.settings.max_answer_chars)
+
+    # ------------------------------------------------------------------ stages
+    def _weight(self, folded: bool) -> Callable[[str], float]:
+        prefix = "f:" if folded else "w:"
+        return lambda term: self.lexical.idf(prefix + term)
+
+    def _candidates(self, info: QueryInfo, need: Need, found: Retrieval, extra: Sequence[str]) -> list[Candidate]:
+        choice = found.docs
+        scores = dict(choice.scores) if choice else {}
+        return candidates(info, need, found.passages, self.corpus, self._weight(not has_diacritics(info.text)),
+                          lambda d: scores.get(d, 0.0), extra, self.weights)
+
+    def _quote(self, unit: Unit) -> Quote:
+        original = self.corpus.chunk(unit.chunk.chunk_id)
+        # 'IV.1' → 'IV.1.a' when the quote is item a); headings and document facts keep their own path
+        path = self.corpus.clause_path_at(original, unit.start) if original is not None and \
+            original.path == unit.chunk.path else unit.chunk.path
+        return Quote(unit.chunk.doc_id, unit.start, unit.end, path)
+
+    def _finding(self, best: Candidate, need: Need) -> Finding:
+        unit = best.unit
+        limit = self.settings.max_answer_chars - 120
+        if need.label == "agency" and best.span is None and not _names_agency(unit.text):
+            heading = self._agency_heading(unit)
+            if heading is not None:
+                head_quote, head_text = heading
+                line = f"{head_text}: {fact_line(unit.text, None, limit - len(head_text) - 2)}"
+                return Finding(line, (head_quote, self._quote(unit)), best.score)
+        unit = self._widen_for_agency(unit) if "agency" in need.kinds else unit
+        return Finding(fact_line(unit.text, best.span if unit is best.unit else None, limit), (self._quote(unit),),
+                       best.score)
+
+    def _list(self, best: Candidate, need: Need) -> Finding:
+        """A list answer: the items that follow the best unit, or the enumerating sentence itself."""
+        unit = best.unit
+        doc = self.corpus.text(unit.chunk.doc_id)
+        chunk_end = unit.chunk.end
+        s, e = unit.sentence if unit.sentence != (0, 0) else (unit.start, unit.end)
+        end, items = list_items(doc, s, e, chunk_end)
+        if len(items) >= 2:
+            line = list_line(doc[s:e], doc, items)
+            return Finding(trim(line, 1450), (Quote(unit.chunk.doc_id, s, end, self._quote(unit).path),), best.score)
+        sentence = doc[s:e]
+        return Finding(trim(strip_marker(sentence).replace("\n", " "), 1450),
+                       (Quote(unit.chunk.doc_id, s, e, self._quote(unit).path),), best.score)
+
+    def _agency_heading(self, unit: Unit) -> tuple[Quote, str] | None:
+        """The nearest clause heading that names an agency ('1. Sở Nội vụ (…)'), quoted."""
+        chunk = unit.chunk
+        doc = self.corpus.text(chunk.doc_id)
+        first_end = chunk.text.find("\n")
+        candidates: list[tuple[str, str, int, int]] = []
+        if first_end > 0 and unit.start >= chunk.start + first_end and is_agency_heading(chunk.text[:first_end]):
+            candidates.append((chunk.path, chunk.text[:first_end], chunk.start, chunk.start + first_end))
+        candidates += [(str(a[0]), str(a[1]), int(a[2]), int(a[3])) for a in reversed(chunk.ancestors)
+                       if AGENCY.match(strip_marker(str(a[1]).strip("#* ")))]
+        if not candidates:
+            return None
+        path, heading, start, end = candidates[0]
+        piece = doc[start:end]
+        s = start + len(piece) - len(piece.lstrip("#* -"))
+        e = end - (len(piece) - len(piece.rstrip("* ")))
+        return Quote(chunk.doc_id, s, e, path), strip_marker(heading.strip("#* ")).rstrip(" :")
+
+    def _widen_for_agency(self, unit: Unit) -> Unit:
+        """For 'who' questions: widen a segment to its sentence when the sentence names the agency."""
+        if _names_agency(unit.text) or (unit.start, unit.end) == unit.sentence or unit.sentence == (0, 0):
+            return unit
+        s, e = unit.sentence
+        doc = self.corpus.text(unit.chunk.doc_id)
+        if e - s > 600 or not AGENCY.search(doc[s:e]):
+            return unit
+        return replace(unit, start=s, end=e, text=doc[s:e])
+
+    # ------------------------------------------------------------------ tasks of an agency
+    def _tasks(self, info: QueryInfo, passages: Sequence[Passage]) -> Finding | None:
+        """'Sở Nội vụ làm gì?': the clause headed by that agency."""
+        terms = list(info.terms)
+        for passage in passages[:8]:
+            chunk = passage.chunk
+            first_end = chunk.text.find("\n")
+            first = chunk.text[:first_end] if first_end > 0 else ""
+            if not (first and is_agency_heading(first)):
+                continue
+            heading_key = first.lower()
+            if sum(1 for t in terms if t in heading_key) < max(1, int(0.6 * len(terms))):
+                continue
+            head = strip_marker(first.replace("#", "").replace("**", "").strip()).rstrip(" :")
+            body = re.sub(r"\s*\n+\s*", " ", chunk.text[first_end:].replace("**", "").strip())
+            limit = self.settings.max_answer_chars - 120
+            line = trim(f"{head}: {body}", limit)
+            return Finding(line, (Quote(chunk.doc_id, chunk.start, chunk.end, chunk.path),), 1.0)
+        return None
+
+    # ------------------------------------------------------------------ about a document
+    def _about_document(self, about: str, found: Retrieval) -> Answer:
+        doc_id = found.doc_ids[0] if found.doc_ids and len(found.doc_ids) == 1 else (
+            found.docs.top(1)[0] if found.docs and found.docs.top(1) else
+            (found.passages[0].chunk.doc_id if found.passages else None))
+        if doc_id is None:
+            return self.abstain(found)
+        meta, text = self.corpus.meta(doc_id), self.corpus.text(doc_id)
+        if about == "signer" and meta.signer:
+            start = text.rfind(meta.signer)
+            line = f"Người ký: {meta.signer}" + (f" ({meta.signer_title})" if meta.signer_title else "")
+            path = "nơi nhận, chữ ký"
+        elif about == "issued" and meta.issued_text:
+            start, line, path = self._issued_span(text, meta.issued_text, meta.kind)
+        else:
+            what = "người ký" if about == "signer" else "ngày ban hành"
+            return self.abstain(found, f"{meta.label()} không ghi {what}.")
+        if start < 0:
+            return self.abstain(found)
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        end = start + len(text[start:end].rstrip("* |"))
+        source = self.corpus.chunk_at(doc_id, start)
+        if source is None:
+            return self.abstain(found)
+        first = Passage(source, found.passages[0].score if found.passages else 1.0, 1)
+        rest = (p for p in found.passages if p.chunk.chunk_id != source.chunk_id)
+        found = replace(found, passages=(first, *(replace(p, rank=n) for n, p in enumerate(rest, start=2))))
+        return self._finish([("", Finding(line, (Quote(doc_id, start, end, path),), 1.0))], found,
+                            self.settings.max_answer_chars)
+
+    @staticmethod
+    def _issued_span(text: str, issued_text: str, kind: str) -> tuple[int, str, str]:
+        digits = re.findall(r"\d+", issued_text)
+        pattern = r"\D+".join(digits)
+        match = re.search(pattern, text) if pattern else None
+        if match is None:
+            return -1, "", ""
+        start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", start)
+        piece = text[start:line_end if line_end > 0 else len(text)]
+        if " | " in piece:  # 'Số: 12/TB | Hà Nội, ngày …': quote the place-date cell only
+            start += piece.rfind(" | ", 0, match.start() - start) + 3
+        return start, f"Ban hành {issued_text}", "đầu văn bản" if kind == "document" else "đoạn 1"
+
+    # ------------------------------------------------------------------ comparisons
+    def _comparison(self, info: QueryInfo, need: Need, k: int, doc_filter: Sequence[str] | None) -> Answer:
+        if len(info.years) >= 2:
+            sides = [(f"Năm {y}", replace(info, years=(y,), kind="target")) for y in info.years]
+        else:
+            sides = [(p, replace(info, places=(p,), kind="target")) for p in info.places]
+        need = need if need.kinds else Need(("quantity",), strict=True, label="quantity")
+        parts: list[tuple[str, Finding]] = []
+        rankings: list[tuple[Passage, ...]] = []
+        for label, side in sides:
+            found = self.retriever.retrieve(side, k, doc_filter)
+            rankings.append(found.passages)
+            if found.problem:
+                continue
+            ranked = self._candidates(side, need, found, ())
+            if ranked and passes_gate(ranked[0], self.weights):
+                parts.append((label, self._finding(ranked[0], need)))
+        merged = Retrieval(_interleave(rankings, max(k, self.settings.top_k, 10)), None)
+        if not parts:
+            return self.abstain(merged)
+        missing = [label for label, _ in sides if label not in {p[0] for p in parts}]
+        answer = self._finish(parts, merged, self.settings.max_comparison_chars)
+        if missing and not answer.abstained:
+            answer = replace(answer, text=answer.text + f" Không tìm thấy số liệu cho: {', '.join(missing)}.")
+        return answer
+
+    # ------------------------------------------------------------------ verification and wording
+    def _finish(self, parts: Sequence[tuple[str, Finding]], found: Retrieval, limit: int) -> Answer:
+        citations: list[Citation] = []
+        lines: list[str] = []
+        facts_text: list[str] = []
+        for label, finding in parts:
+            marks = []
+            for quote in finding.quotes:
+                cited = citation(quote, self.corpus)
+                if cited not in citations:
+                    citations.append(cited)
+                marks.append(f"[{citations.index(cited) + 1}]")
+            main = citations[int(marks[-1][1:-1]) - 1]
+            ref = clause_ref(self.corpus.meta(main.doc_id), main.path)
+            prefix = f"{label}: " if label else ""
+            lines.append(f"{prefix}{finding.line} {''.join(marks)} ({ref})")
+            facts_text.append(finding.line)
+        kept, problems = verify(" ".join(facts_text), citations, self.corpus.text)
+        if not kept:
+            return self.abstain(found, "; ".join(problems))
+        text = "; ".join(lines) + "."
+        if len(text) > limit:
+            text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+        return Answer(text=text, citations=tuple(kept), abstained=False, passages=found.passages,
+                      notes=tuple(problems))
+
+    def abstain(self, found: Retrieval, reason: str | None = None) -> Answer:
+        """The abstention: not found, why (when known), and the nearest clauses that were checked."""
+        nearest = [clause_ref(self.corpus.meta(p.chunk.doc_id), p.chunk.path) for p in found.passages[:3]]
+        text = NOT_FOUND + (f" {reason}" if reason else "")
+        if nearest:
+            text += " Các điều khoản gần nhất đã kiểm tra: " + "; ".join(nearest) + "."
+        return Answer(text=text, citations=(), abstained=True, passages=found.passages,
+                      notes=(reason,) if reason else ())
 
 
-def clause_ref(meta: DocMeta, path: str) -> str:
-    return f"{meta.label()}, {where(path)}"
-
-
-def _citation(unit: Unit, view: CorpusView) -> Citation:
-    doc_id, start, end = unit.chunk.doc_id, unit.start, unit.end
-    text, meta = view.text(doc_id), view.meta(doc_id)
-    original = view.chunk(unit.chunk.chunk_id)
-    # 'IV.1' → 'IV.1.a' when the quote is item a); headings and document facts keep their own path
-    path = view.clause_path_at(original, start) if original is not None and original.path == unit.chunk.path \
-        else unit.chunk.path
-    return Citation(doc_id=doc_id, path=path, quote=text[start:end], start=start, end=end,
-                    page=page_at(view.pages(doc_id), start), title=meta.title or meta.label())
+def _names_agency(text: str) -> bool:
+    """Does the text start with who must act ('Sở Nội vụ …', 'Giao phòng Nội vụ huyện …')?"""
+    head = re.sub(r"^(?:[^,]{0,20},\s*)?(?:Giao|Đề nghị|Yêu cầu)?\s*", "", strip_marker(text))
+    return bool(AGENCY.match(head))
 
 
 def _interleave(rankings: Sequence[Sequence[Passage]], limit: int) -> tuple[Passage, ...]:
@@ -62,282 +301,6 @@ def _interleave(rankings: Sequence[Sequence[Passage]], limit: int) -> tuple[Pass
     return tuple(merged[:limit])
 
 
-class ExtractiveAnswerer:
-    """Answers from retrieved passages by quoting them; never writes a number of its own."""
-
-    def __init__(self, settings: Settings, retriever: Retriever, corpus: CorpusView, lexical: LexicalIndex):
-        self.settings, self.retriever, self.corpus, self.lexical = settings, retriever, corpus, lexical
-
-    # ------------------------------------------------------------------ entry point
-    def answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None = None) -> Answer:
-        if info.kind == "comparison":
-            return self._comparison(info, k, doc_filter)
-        found = self.retriever.retrieve(info, k, doc_filter)
-        if found.problem:
-            return self._abstain(found, found.problem)
-        if info.kind in ("signer", "issued"):
-            return self._about_document(info, found)
-        fact = self._tasks(info, found.passages) if info.kind == "tasks" else None
-        fact = fact or self._best_fact(replace(info, kind="general") if info.kind == "tasks" else info, found.passages)
-        if fact is None:
-            return self._abstain(found)
-        return self._finish([("", fact)], found, self.settings.max_answer_chars)
-
-    # ------------------------------------------------------------------ single facts
-    def _weight(self, folded: bool) -> object:
-        prefix = "f:" if folded else "w:"
-        return lambda term: self.lexical.idf(prefix + term)
-
-    def _best_fact(self, info: QueryInfo, passages: Sequence[Passage]) -> Finding | None:
-        folded = not has_diacritics(info.text)
-        terms = [strip_accents(t) for t in info.terms] if folded else list(info.terms)
-        pairs = [(strip_accents(a), strip_accents(b)) if folded else (a, b) for a, b in info.pairs]
-        weight = self._weight(folded)
-        best: tuple[float, Unit] | None = None
-        for passage in passages[:_UNITS_FROM]:
-            chunk = passage.chunk
-            meta = self.corpus.meta(chunk.doc_id)
-            for unit in units_of(chunk, self.corpus.text(chunk.doc_id), passage.rank, meta.title or ""):
-                if not self._fits(info, unit, meta):
-                    continue
-                cov = coverage(terms, unit, weight, folded, pairs)  # type: ignore[arg-type]
-                if cov.in_text < 0.25 and not self._named_clause(info, chunk.path):
-                    continue
-                score = cov.score - 0.1 * max(0, len(unit.text) - 250) / 250 - 0.01 * passage.rank
-                if info.years:
-                    sentence = self.corpus.text(chunk.doc_id)[unit.sentence[0]:unit.sentence[1]]
-                    if any(y in sentence or y in unit.lead for y in info.years):
-                        score += 0.12  # the sentence itself speaks of the year asked about
-                if self._named_clause(info, chunk.path):
-                    score += 1.0  # "mục II.3 chỉ tiêu (12)": the user named the clause
-                if best is None or score > best[0]:
-                    best = (score, unit)
-        if best is None or best[0] < self.settings.min_coverage:
-            return None
-        unit = self._responsible(best[1]) if info.kind == "responsibility" else best[1]
-        return Finding(self._line(info, unit), self._support(info, unit), best[0])
-
-    def _tasks(self, info: QueryInfo, passages: Sequence[Passage]) -> Finding | None:
-        """'Sở Nội vụ làm gì?': the clause headed by that agency, or the sentence that assigns it."""
-        folded = not has_diacritics(info.text)
-        terms = [strip_accents(t) for t in info.terms] if folded else list(info.terms)
-        weight = self._weight(folded)
-        best: tuple[float, Unit] | None = None
-        for passage in passages[:_UNITS_FROM]:
-            chunk = passage.chunk
-            doc = self.corpus.text(chunk.doc_id)
-            first_end = chunk.text.find("\n")
-            first = chunk.text[:first_end] if first_end > 0 else ""
-            candidates = []
-            if first and is_agency_heading(first):
-                candidates.append(Unit(chunk, chunk.start, chunk.end, chunk.text, "", passage.rank, first))
-            for unit in units_of(chunk, doc, passage.rank):
-                if unit.sentence == (unit.start, unit.end) and self._names_agency(unit.text):
-                    candidates.append(replace(unit, lead=unit.text[:120]))
-            for unit in candidates:
-                subject = Unit(chunk, unit.start, unit.end, unit.lead, "", unit.rank)
-                cov = coverage(terms, subject, weight, folded, info.pairs)  # type: ignore[arg-type]
-                score = cov.score - 0.01 * passage.rank
-                if cov.in_text >= 0.6 and (best is None or score > best[0]):
-                    best = (score, unit)
-        if best is None:
-            return None
-        unit = best[1]
-        head, _, rest = unit.text.partition("\n")
-        if rest.strip():  # a clause headed by the agency: "Sở Nội vụ (…): a) …; b) …"
-            head = strip_marker(head.replace("#", "").replace("**", "").strip()).rstrip(" :")
-            body = f"{head}: " + re.sub(r"\s*\n+\s*", " ", rest.replace("**", "").strip())
-        else:
-            body = strip_marker(unit.text)
-        limit = self.settings.max_answer_chars - 120
-        line = body if len(body) <= limit else body[:limit].rsplit(" ", 1)[0] + " …"
-        return Finding(line, (unit,), best[0])
-
-    @staticmethod
-    def _named_clause(info: QueryInfo, path: str) -> bool:
-        return bool(info.clause_path) and (path == info.clause_path or path.startswith(f"{info.clause_path}."))
-
-    def _fits(self, info: QueryInfo, unit: Unit, meta: DocMeta) -> bool:
-        """Hard requirements of the question kind, and of the years it names."""
-        if unit.chunk.section in ("header", "closing") and info.kind not in ("signer", "issued"):
-            return False
-        if info.kind == "target" and not QUANTITY.search(strip_marker(unit.text)):
-            return False
-        if info.kind == "deadline" and not DATE.search(unit.text):
-            return False
-        if info.kind == "responsibility" and not (AGENCY.search(unit.text) or self._agency_heading(unit)):
-            return False
-        if info.years:
-            where = f"{unit.text} {unit.context} {meta.title or ''}"
-            if not any(year in where for year in info.years):
-                return False
-        return True
-
-    def _agency_heading(self, unit: Unit) -> tuple[str, str, int, int] | None:
-        """The nearest clause heading that names an agency ('1. Sở Nội vụ (…)'), as (path, heading, start, end)."""
-        chunk = unit.chunk
-        first_end = chunk.text.find("\n")
-        if first_end > 0 and unit.start >= chunk.start + first_end:
-            first = chunk.text[:first_end]
-            if is_agency_heading(first):
-                return (chunk.path, first.strip("#* "), chunk.start, chunk.start + first_end)
-        for ancestor in reversed(chunk.ancestors):
-            heading = strip_marker(str(ancestor[1]))
-            if AGENCY.match(heading):
-                return ancestor  # type: ignore[return-value]
-        return None
-
-    @staticmethod
-    def _names_agency(text: str) -> bool:
-        """Does the text start with who must act ('Sở Nội vụ …', 'Giao phòng Nội vụ huyện …')?"""
-        head = re.sub(r"^(?:[^,]{0,20},\s*)?(?:Giao|Đề nghị|Yêu cầu)?\s*", "", strip_marker(text))
-        return bool(AGENCY.match(head))
-
-    def _responsible(self, unit: Unit) -> Unit:
-        """For 'who' questions: widen a segment to its sentence when the sentence names the agency."""
-        if self._names_agency(unit.text) or not self._names_agency(unit.lead.split(" ", 1)[-1] if unit.lead else ""):
-            return unit
-        s, e = unit.sentence
-        doc = self.corpus.text(unit.chunk.doc_id)
-        return replace(unit, start=s, end=e, text=doc[s:e])
-
-    def _line(self, info: QueryInfo, unit: Unit) -> str:
-        body = strip_marker(unit.text).rstrip(" .;,:")
-        limit = self.settings.max_answer_chars - 120
-        if len(body) > limit:
-            body = body[:limit].rsplit(" ", 1)[0] + " …"
-        if info.kind == "deadline" and (date := DATE.search(unit.text)) and not body.lower().startswith(date.group(0).lower()):
-            lead = date.group(0)
-            return f"{lead[0].upper()}{lead[1:]} — {body}"
-        if info.kind == "responsibility" and not self._names_agency(unit.text):
-            heading = self._agency_heading(unit)
-            if heading:
-                return f"{strip_marker(str(heading[1]))}: {body}"
-        return body
-
-    def _support(self, info: QueryInfo, unit: Unit) -> tuple[Unit, ...]:
-        units = [unit]
-        if info.kind == "responsibility" and not self._names_agency(unit.text):
-            heading = self._agency_heading(unit)
-            if heading:
-                doc = self.corpus.text(unit.chunk.doc_id)
-                start, end = heading[2], heading[3]
-                s = start + len(doc[start:end]) - len(doc[start:end].lstrip("#* -"))
-                e = end - (len(doc[start:end]) - len(doc[start:end].rstrip("* ")))
-                units.insert(0, Unit(replace(unit.chunk, path=str(heading[0])), s, e, doc[s:e], "", unit.rank))
-        return tuple(units)
-
-    # ------------------------------------------------------------------ about a document
-    def _about_document(self, info: QueryInfo, found: Retrieval) -> Answer:
-        doc_id = found.doc_ids[0] if found.doc_ids and len(found.doc_ids) == 1 else (
-            found.passages[0].chunk.doc_id if found.passages else None)
-        if doc_id is None:
-            return self._abstain(found)
-        meta, text = self.corpus.meta(doc_id), self.corpus.text(doc_id)
-        if info.kind == "signer" and meta.signer:
-            start = text.rfind(meta.signer)
-            line = f"Người ký: {meta.signer}" + (f" ({meta.signer_title})" if meta.signer_title else "")
-            path = "nơi nhận, chữ ký"
-        elif info.kind == "issued" and meta.issued_text:
-            start, line, path = self._issued_span(text, meta)
-        else:
-            return self._abstain(found, f"{meta.label()} không ghi {'người ký' if info.kind == 'signer' else 'ngày ban hành'}.")
-        if start < 0:
-            return self._abstain(found)
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        end = start + len(text[start:end].rstrip("* "))
-        source = self._chunk_at(doc_id, start)
-        unit = Unit(replace(source, path=path), start, end, text[start:end], "", 1)
-        # the clause quoted is the first passage shown, whatever the ranking said
-        first = Passage(source, found.passages[0].score if found.passages else 1.0, 1)
-        rest = (p for p in found.passages if p.chunk.chunk_id != source.chunk_id)
-        found = replace(found, passages=(first, *(replace(p, rank=n) for n, p in enumerate(rest, start=2))))
-        return self._finish([("", Finding(line, (unit,), 1.0))], found, self.settings.max_answer_chars)
-
-    def _chunk_at(self, doc_id: str, offset: int) -> Chunk:
-        chunk = self.corpus.chunk_at(doc_id, offset)
-        assert chunk is not None, doc_id  # the document's record and chunks were checked by the caller
-        return chunk
-
-    @staticmethod
-    def _issued_span(text: str, meta: DocMeta) -> tuple[int, str, str]:
-        digits = re.findall(r"\d+", meta.issued_text or "")
-        pattern = r"\D+".join(digits)
-        match = re.search(pattern, text) if pattern else None
-        if match is None:
-            return -1, "", ""
-        start = text.rfind("\n", 0, match.start()) + 1
-        return start, f"Ban hành {meta.issued_text}", "đầu văn bản" if meta.kind == "document" else "đoạn 1"
-
-    # ------------------------------------------------------------------ comparisons
-    def _comparison(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None) -> Answer:
-        sides: list[tuple[str, QueryInfo]] = []
-        if len(info.years) >= 2:
-            sides = [(f"Năm {y}", replace(info, years=(y,), kind="target")) for y in info.years]
-        elif len(info.places) >= 2:
-            sides = [(p, replace(info, places=(p,), kind="target")) for p in info.places]
-        if not sides:
-            return self.answer(replace(info, kind="target"), k, doc_filter)
-        parts: list[tuple[str, Finding]] = []
-        rankings: list[tuple[Passage, ...]] = []
-        for label, side in sides:
-            found = self.retriever.retrieve(side, k, doc_filter)
-            rankings.append(found.passages)
-            if found.problem:
-                continue
-            fact = self._best_fact(side, found.passages)
-            if fact is not None:
-                parts.append((label, fact))
-        merged = Retrieval(_interleave(rankings, max(k, self.settings.top_k, 10)), None)
-        if not parts:
-            return self._abstain(merged)
-        missing = [label for label, _ in sides if label not in {p[0] for p in parts}]
-        answer = self._finish(parts, merged, self.settings.max_comparison_chars)
-        if missing and not answer.abstained:
-            note = f" Không tìm thấy số liệu cho: {', '.join(missing)}."
-            answer = replace(answer, text=answer.text + note)
-        return answer
-
-    # ------------------------------------------------------------------ verification and wording
-    def _finish(self, parts: Sequence[tuple[str, Finding]], found: Retrieval, limit: int) -> Answer:
-        citations: list[Citation] = []
-        lines: list[str] = []
-        facts_text: list[str] = []
-        for label, fact in parts:
-            marks = []
-            for unit in fact.units:
-                citation = _citation(unit, self.corpus)
-                if citation not in citations:
-                    citations.append(citation)
-                marks.append(f"[{citations.index(citation) + 1}]")
-            main = citations[int(marks[-1][1:-1]) - 1]
-            ref = clause_ref(self.corpus.meta(main.doc_id), main.path)
-            prefix = f"{label}: " if label else ""
-            lines.append(f"{prefix}{fact.line} {''.join(marks)} ({ref})")
-            facts_text.append(fact.line)
-        kept, problems = verify(" ".join(facts_text), citations, self.corpus.text)
-        if not kept:
-            return self._abstain(found, "; ".join(problems))
-        text = "; ".join(lines) + "."
-        if len(text) > limit:
-            text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
-        return Answer(text=text, citations=tuple(kept), abstained=False, passages=found.passages,
-                      notes=tuple(problems))
-
-    def abstain(self, found: Retrieval, reason: str | None = None) -> Answer:
-        """The abstention: not found, why (when known), and the nearest clauses that were checked."""
-        return self._abstain(found, reason)
-
-    def _abstain(self, found: Retrieval, reason: str | None = None) -> Answer:
-        nearest = []
-        for passage in found.passages[:3]:
-            meta = self.corpus.meta(passage.chunk.doc_id)
-            nearest.append(clause_ref(meta, passage.chunk.path))
-        text = NOT_FOUND
-        if reason:
-            text += f" {reason}"
-        if nearest:
-            text += " Các điều khoản gần nhất đã kiểm tra: " + "; ".join(nearest) + "."
-        return Answer(text=text, citations=(), abstained=True, passages=found.passages,
-                      notes=(reason,) if reason else ())
+def units_for(chunk: Chunk, corpus: CorpusView, rank: int = 1) -> list[Unit]:
+    """The quotable units of a chunk (for tools and tests)."""
+    return units_of(chunk, corpus.text(chunk.doc_id), rank, corpus.meta(chunk.doc_id).title or "")

@@ -59,7 +59,7 @@ class LLMAnswerer:
         except Exception as exc:  # noqa: BLE001 - any client or network failure is reported, not raised
             return self._fallback(info, k, doc_filter, f"không gọi được mô hình ngôn ngữ ({type(exc).__name__})")
         if reply.strip().upper().startswith("KHÔNG TÌM THẤY"):
-            return self.extractive._abstain(found, "Mô hình ngôn ngữ không tìm thấy căn cứ trong các đoạn trích.")
+            return self.extractive.abstain(found, "Mô hình ngôn ngữ không tìm thấy căn cứ trong các đoạn trích.")
         return self._checked(reply, passages, found.passages) or self._fallback(
             info, k, doc_filter, "câu trả lời của mô hình ngôn ngữ không qua được kiểm tra trích dẫn")
 

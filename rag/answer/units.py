@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rag.text import match_key, strip_accents
 from rag.types import Chunk
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[*A-ZĐÀ-Ỹ(“\"0-9])")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[*A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ(“\"0-9])")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _LEAD = re.compile(r"^[\s\-–•+#*]+")
 _TRAIL = re.compile(r"[\s*]+$")
@@ -106,7 +106,8 @@ def units_of(chunk: Chunk, doc: str, rank: int, title: str = "") -> list[Unit]:
     return units
 
 
-def _keys(text: str, folded: bool) -> list[str]:
+def keys_of(text: str, folded: bool) -> list[str]:
+    """Match keys of a text's syllables (accent-folded when the question has no diacritics)."""
     toks = _TOKEN.findall(match_key(text))
     return [strip_accents(t) for t in toks] if folded else toks
 
@@ -127,8 +128,8 @@ def coverage(terms: Sequence[str], unit: Unit, weight: Callable[[str], float], f
     """
     if not terms:
         return Coverage(0.0, 0.0)
-    own = _keys(unit.text, folded)
-    own_set, ctx_set = set(own), set(_keys(unit.context, folded))
+    own = keys_of(unit.text, folded)
+    own_set, ctx_set = set(own), set(keys_of(unit.context, folded))
     own_pairs = set(zip(own, own[1:], strict=False))
     total = found = found_text = 0.0
     for term in dict.fromkeys(terms):
@@ -143,7 +144,7 @@ def coverage(terms: Sequence[str], unit: Unit, weight: Callable[[str], float], f
     uni = found / total if total else 0.0
     if not pairs:
         return Coverage(uni, found_text / total if total else 0.0)
-    ctx_keys = _keys(unit.context, folded)
+    ctx_keys = keys_of(unit.context, folded)
     ctx_pairs = set(zip(ctx_keys, ctx_keys[1:], strict=False))
     pair_total = pair_found = 0.0
     for a, b in pairs:

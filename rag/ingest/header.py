@@ -9,7 +9,7 @@ text), one under the other (web pages), or on one line; all three are read the s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.ingest.markers import detect_marker
 from rag.ingest.structure import DOC_TYPES, Line, split_lines
@@ -26,13 +26,13 @@ _NUMBER_LINE = re.compile(r"^(?:Số|[\w ]{0,20}số)\s*:?\s*(.*)$", re.I)
 _NUMBER = re.compile(r"^(\d*)\s*/\s*([0-9A-Za-zĐđ\-/]+)")
 _DATE = r"(ngày\s*(\d{0,2})\s*(?:tháng|/)\s*(\d{0,2})\s*(?:năm|/)\s*(\d{4}))"
 _PLACE_DATE = re.compile(r"^([^\d,:;|]{2,40}?),\s*" + _DATE, re.I)
-_PLACE_DATE_ANY = re.compile(r"(?<!\w)((?:TP\.\s*)?(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+\s+){0,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+),\s*" + _DATE)
+_PLACE_DATE_ANY = re.compile(r"(?<!\w)((?:TP\.\s*)?(?:[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+\s+){0,4}[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+),\s*" + _DATE)
 _MOTTO_HEAD = re.compile(r"^(?:CỘNG\s+H[OÒ]À|CHỦ\s+NGHĨA\s+VIỆT|Độc\s+lập\s*-)", re.I)
 _MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc"
                     r"|[-_*=]{3,}", re.I)
-_NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
+_NAME_WORD = r"[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+"
 _NAME = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,5}}$")
-_TITLED_NAME = re.compile(rf"^(.*?[A-ZĐÀ-Ỹ]{{2,}}[^a-zđà-ỹ]*?)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,5}})$")
+_TITLED_NAME = re.compile(rf"^(.*?[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]{{2,}}[^a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]*?)\s+({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,5}})$")
 _SIGN_TITLE = re.compile(
     r"^(?:TM\.|KT\.|TL\.|Q\.|PP\.|TUQ\.|(?:PHÓ\s+)?(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|CỤC TRƯỞNG"
     r"|CHÁNH VĂN PHÒNG|TỔNG CỤC TRƯỞNG|TRƯỞNG BAN|CHỦ NHIỆM|TỔNG GIÁM ĐỐC|VIỆN TRƯỞNG|CHÁNH ÁN|TRƯỞNG PHÒNG)\b)")
@@ -46,7 +46,7 @@ _REPORTED_DATED = re.compile(r"[Nn]gày\s+(\d{1,2})/(\d{1,2})/(\d{4}),?\s+" + _R
 _REPORTED = re.compile(r"()()()" + _REPORTED_TAIL)
 _ISSUER_PLACE = re.compile(
     r"(UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân)\s+(TP\.?|thành phố|tỉnh|huyện|quận|thị xã)\s+"
-    r"((?:[A-ZĐÀ-Ỹ][\wà-ỹđ]*)(?:\s+[A-ZĐÀ-Ỹ][\wà-ỹđ]*){0,3})"
+    r"((?:[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][\w]*)(?:\s+[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][\w]*){0,3})"
 )
 _MIN_APPENDIX_CHARS = 200
 
@@ -267,7 +267,8 @@ def parse_meta_and_layout(text: str) -> tuple[DocMeta, Layout]:
         body_start = lines[1].start if len(lines) > 1 else lines[0].end
         blocks = _closings(lines, 1)
         body_end, closings, appendices = _regions(text, lines, 1, blocks)
-        return meta, Layout(lines[0].end, min(body_start, body_end), body_end, closings, appendices)
+        layout = Layout(lines[0].end, min(body_start, body_end), body_end, closings, appendices)
+        return replace(meta, about=about_text(text, layout)), layout
     number = doc_type = None
     if "number_raw" in head and (m := _NUMBER.match(str(head["number_raw"]).replace("*", "").strip())):
         symbol = m.group(2)
@@ -308,7 +309,25 @@ def parse_meta_and_layout(text: str) -> tuple[DocMeta, Layout]:
     )
     header_end = lines[first_body - 1].end if first_body > 0 else 0
     body_start = lines[first_body].start if first_body < len(lines) else body_end
-    return meta, Layout(header_end, min(body_start, body_end), body_end, closings, appendices)
+    layout = Layout(header_end, min(body_start, body_end), body_end, closings, appendices)
+    return replace(meta, about=about_text(text, layout)), layout
+
+
+_OPENING_SKIP = re.compile(r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị)", re.I)
+_ABOUT_CHARS = 700
+
+
+def about_text(text: str, layout: Layout) -> str:
+    """What a document is about, for finding it by topic: the opening of its body (past the
+    'Căn cứ …' legal bases) and the title lines of its appendices (the plan a decision issues)."""
+    parts: list[str] = []
+    opening = [ln.strip() for ln in text[layout.body_start:layout.body_end].split("\n") if ln.strip()]
+    body = " ".join(ln for ln in opening[:12] if not _OPENING_SKIP.match(ln.replace("*", "")))
+    parts.append(body[:_ABOUT_CHARS])
+    for start, end in layout.appendices:
+        lines = [ln.strip() for ln in text[start:end].split("\n") if ln.strip()][:6]
+        parts.append(" ".join(lines)[:300])
+    return re.sub(r"\s+", " ", " ".join(parts).replace("*", "")).strip()
 
 
 def parse_meta(text: str) -> DocMeta:

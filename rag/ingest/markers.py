@@ -14,11 +14,11 @@ _BULLET = re.compile(r"^[-–•+]\s+")
 _ROMAN = re.compile(r"^(?=[IVXL])(L?X{0,3})(IX|IV|V?I{0,3})$")
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("part", re.compile(r"^(?:PHẦN|Phần)\s+(THỨ\s+[A-ZÀ-Ỹ]+|[IVXL]+|\d+)\b")),
+    ("part", re.compile(r"^(?:PHẦN|Phần)\s+(THỨ\s+[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]+|[IVXL]+|\d+)\b")),
     ("chapter", re.compile(r"^(?:CHƯƠNG|Chương)\s+([IVXL]+|\d+)\b")),
     ("lawsection", re.compile(r"^(?:MỤC|Mục)\s+(\d+)\b")),
     # "Điều 5. Quyền", and in older laws "Điều 5" alone or "Điều 5 Chính sách …" (no dot)
-    ("article", re.compile(r"^Điều\s+(\d+[a-zđ]?)\s*(?:[.:]|$|(?=[A-ZĐÀ-Ỹ]))")),
+    ("article", re.compile(r"^Điều\s+(\d+[a-zđ]?)\s*(?:[.:]|$|(?=[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]))")),
     ("roman", re.compile(r"^([IVXL]{1,6})[.)]\s*(?=\S)")),
     ("decimal", re.compile(r"^(\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?=\S)")),
     ("decimal", re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")),

@@ -21,7 +21,7 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 # A paragraph that ends like this is complete; anything else may continue after a page break.
 _TERMINAL = re.compile(r"[.;:!?…)\]”\"'/]\s*$")
 _LOWER_START = re.compile(r"^[a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
-_DASH_ITEM = re.compile(r"^[-–•+]\s+[A-ZĐÀ-Ỹ]")
+_DASH_ITEM = re.compile(r"^[-–•+]\s+[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]")
 
 
 # Characters that betray text typed in the legacy TCVN3 (ABC) or VNI encodings.

@@ -11,13 +11,30 @@ from rag.text import strip_accents
 
 @dataclass(frozen=True)
 class Turn:
-    """What a chat remembers of one turn: the question as typed and as understood."""
+    """What a chat remembers of one turn: the question as typed and as understood, the documents
+    its answer came from and its topic terms (a follow-up inherits them)."""
 
     question: str
     resolved: str
+    doc_ids: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
 
 
 _FOLLOW = re.compile(r"^(con|the con|vay con|va|con doi voi|the|vay)\b|\b(thi sao|the nao|ra sao)\??$")
+_LEANS_ON = re.compile(
+    r"^(con|the con|vay con|vay|the|va|sau do|truoc (moc|ngay|han) do|neu|trong truong hop|luc do|khi do|ngoai ra)\b"
+    r"|\b(do|nay|no|ay|tren|kia)\b(?!\s+(la|thi)\b)|\bthi sao\b|\bthe nao\b|\bra sao\b"
+)
+
+
+def leans_on_previous(question: str) -> bool:
+    """Does the question lean on the previous turn ('Còn …?', '… cơ quan đó …', 'Nó thay thế …')?
+
+    Such a question inherits the previous answer's documents; a question that names its own
+    document ('Kế hoạch 12/KH-UBND …', a place) starts afresh unless it also leans back.
+    """
+    folded = strip_accents(question.lower()).strip(" ?.!")
+    return bool(_LEANS_ON.search(folded))
 _FILLER = {"con", "thi", "sao", "the", "nao", "vay", "va", "ra", "doi", "voi", "nhu"}
 
 
@@ -52,4 +69,4 @@ def resolve_followup(previous: str | None, question: str) -> str:
     return merged + "?"
 
 
-__all__ = ["Turn", "resolve_followup"]
+__all__ = ["Turn", "leans_on_previous", "resolve_followup"]

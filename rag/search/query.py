@@ -51,8 +51,12 @@ _CLAUSE_PARTS = (
 
 # How a question is asked, not what it is about: dropped from the content terms.
 _FRAME = re.compile(
-    r"\b(?:(?:co quan|don vi|cap|ben) nao|chiu trach nhiem|co trach nhiem|trach nhiem gi|(?:giao )?nhiem vu gi|lam gi|la gi"
-    r"|bao nhieu|khi nao|bao gio|the nao|ra sao|dung hay sai|co phai|hay khong|duoc giao|giao cho|nhung ai)\b"
+    r"\b(?:(?:co quan|don vi|cap|ben|bo|so|dia phuong|to chuc) nao|chiu trach nhiem|co trach nhiem|trach nhiem gi"
+    r"|(?:giao )?nhiem vu gi|lam gi|la gi|bao nhieu|khi nao|bao gio|the nao|ra sao|dung hay sai|co phai|hay khong"
+    r"|duoc giao|giao cho|nhung ai|so sanh(?: voi)?|chenh lech|khac nhau|lan luot|moi loai|loai nao|lon hon|nho hon"
+    r"|cao hon|thap hon|keo dai(?: den)?|(?:bao nhieu )?phan tram|han chot|han cuoi|thoi han(?: nao)?|(?:la |vao )?(?:ngay|thang|nam|luc|dip|moc"
+    r"|thoi diem|thoi gian|ky) nao|bao lau|may gio|khung gio(?: nao)?|dau moi|ve dau|o dau|phai lam|can lam"
+    r"|han(?= (?:gui|nop|chot|cuoi|hoan thanh|bao cao|la|cua|thuc hien|xu ly|giai quyet)\b)|^han\b|\bhan$)\b"
 )
 
 KIND_PATTERNS = (

@@ -1,0 +1,90 @@
+"""What kind of answer a question needs (pure): a date, a quantity, an agency, a list, a
+document reference, the signer … read from how the question is asked, on accent-folded text so
+that a question typed without diacritics is read the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.text import match_key, strip_accents
+
+TEMPORAL = ("date", "recurring", "duration", "time", "event")
+
+
+@dataclass(frozen=True)
+class Need:
+    """The answer a question asks for.
+
+    `kinds`: span kinds that can answer it (rag.answer.spans); `strict`: a quoted unit must hold
+    one; `wants_list`: several items are asked for; `about`: a fact of the document itself
+    (signer, issued) rather than of a clause.
+    """
+
+    kinds: tuple[str, ...] = ()
+    strict: bool = False
+    wants_list: bool = False
+    about: str | None = None
+    label: str = "text"
+
+
+_RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
+    ("signer", re.compile(r"\b(ai ky|nguoi ky|do ai ky|ky ban hanh|ky van ban|ai la nguoi ky|ky (quyet dinh|ke hoach|"
+                          r"thong bao|cong van|chi thi)( nay| do)?\s*(la ai|\?|$))"),
+     Need(("person",), about="signer", label="signer")),
+    ("issued", re.compile(r"\b(ban hanh (vao )?(ngay|luc|thoi gian|khi) (nao|nao\b)|ngay ban hanh|ban hanh khi nao|"
+                          r"ky ngay nao|ra ngay nao|duoc ban hanh (vao )?(ngay|khi) nao)"),
+     Need(("date",), about="issued", label="issued")),
+    ("docref", re.compile(r"\b((van ban|quyet dinh|nghi dinh|nghi quyet|thong tu|chi thi|ke hoach|cong van|to trinh|"
+                          r"thong bao|luat|chuong trinh|de an)( so)? (nao|may|gi)\b|thay the (cho )?(quyet dinh|van ban|"
+                          r"ke hoach|nhung quyet dinh)|bai bo (quyet dinh|van ban|nhung)|can cu (vao )?(thong tu|nghi dinh|"
+                          r"quyet dinh|luat|van ban|nghi quyet)|so hieu|mang so|ma (so|hs) nao)"),
+     Need(("docref",), strict=True, label="docref")),
+    ("time", re.compile(r"\b(may gio|khung gio|gio nao|luc may gio|tu may gio|den may gio|truoc may gio)\b"),
+     Need(("time", "duration"), strict=True, label="time")),
+    ("duration", re.compile(r"\b(bao lau|trong bao|may ngay|bao nhieu ngay|bao nhieu gio|bao nhieu thang|"
+                            r"bao nhieu nam|trong vong bao|may thang|may nam|may tuan)\b"),
+     Need(("duration", "date", "time"), strict=True, label="duration")),
+    ("date", re.compile(r"\b(khi nao|bao gio|ngay nao|thoi han|han chot|han cuoi|han nop|han gui|truoc ngay|cham nhat|"
+                        r"thoi gian nao|luc nao|thang nao|nam nao|den ngay|tu ngay|ke tu|hieu luc|ap dung tu|moc nao|dip nao|"
+                        r"ky hop nao|thoi diem nao|vao luc|den khi nao|den bao gio|dot nao|tien do|\bhan\b.*\b(nao|gi)\b)"),
+     Need(TEMPORAL, strict=True, label="date")),
+    ("quantity", re.compile(r"\b(bao nhieu|may\b|ty le|ti le|phan tram|muc nao|dat muc|muc bao|so luong|toi thieu|"
+                            r"toi da|it nhat|chiem)\b"),
+     Need(("quantity",), strict=True, label="quantity")),
+    ("recipient", re.compile(r"\b(ve dau|gui (ve |cho |toi )?dau|(gui|bao cao|nop)( ve| len| cho| toi)? (co quan|don vi|bo|so|"
+                             r"noi) nao|qua (co quan|don vi) nao|thong qua (co quan|don vi)? ?nao|len dau|o dau)"),
+     Need(("agency",), label="recipient")),
+    ("agency", re.compile(r"\b((co quan|don vi|bo|so|cap|ben|dia phuong|tinh|thanh pho|xa|phuong|to chuc|cong ty|ngan hang|"
+                          r"trung tam|cuc|ban|phong|noi|lanh dao) nao|ai\b|ve dau|gui (ve )?dau|o dau|dau moi|chu tri|"
+                          r"phoi hop voi|giao cho|chiu trach nhiem|thuoc ve|tham muu)"),
+     Need(("agency", "person"), label="agency")),
+)
+_LIST = re.compile(
+    r"\b(nhung|cac) (\w+ ){0,4}nao\b|\b(gom|bao gom) (nhung|cac|co)\b|\bgom (nhung )?gi\b|\bke ten\b|\bliet ke\b"
+    r"|\b0?\d{1,2} (?!(?:thang|nam|ngay|gio|lan)\b)(\w+ ){1,5}nao\b|\b(nhung|cac) (viec|noi dung|nhiem vu|giai phap|yeu cau|hanh vi|thanh phan|ho so|giay to|"
+    r"phuong phap|hinh thuc|doi tuong|linh vuc|chi tieu|muc tieu|dia diem) (gi|nao)\b|\bnhung gi\b|\bnhung ai\b"
+)
+_PERSON = re.compile(r"\b(pho thu tuong|thu tuong|bo truong|chu tich|giam doc|truong ban|pho truong ban|"
+                     r"nguoi dung dau|truong doan) nao\b|\bai (lam|la|giu chuc)\b")
+
+
+_GENERIC_LIST = re.compile(r"\b(nhung|cac) (ai|gi|noi dung|viec|doi tuong|thanh phan)\b|\bgom (nhung )?(ai|gi)\b")
+
+
+def need_of(question: str) -> Need:
+    """The answer the question asks for (text when no rule applies)."""
+    folded = strip_accents(match_key(question))
+    folded = re.sub(r"[^\w\s/]", " ", folded)
+    wants_list = bool(_LIST.search(folded))
+    if wants_list and _GENERIC_LIST.search(folded):
+        return Need(wants_list=True, label="list")  # 'gồm những ai/gì': the list itself is the answer
+    if _PERSON.search(folded):
+        return Need(("person", "agency"), wants_list=wants_list, label="person")
+    for _, pattern, need in _RULES:
+        if pattern.search(folded):
+            if need.label in ("quantity",) and re.search(r"\bbao nhieu (ngay|gio|thang|nam|tuan|phut)\b", folded):
+                continue  # 'bao nhiêu ngày' asks for a duration (matched above)
+            return Need(need.kinds, need.strict and not wants_list, wants_list or need.wants_list, need.about, need.label)
+    return Need(wants_list=wants_list, label="list" if wants_list else "text")
