@@ -63,11 +63,11 @@ _RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
 )
 _LIST = re.compile(
     r"\b(nhung|cac) (\w+ ){0,4}nao\b|\b(gom|bao gom) (nhung|cac|co)\b|\bgom (nhung )?gi\b|\bke ten\b|\bliet ke\b"
-    r"|\b0?\d{1,2} (?!(?:thang|nam|ngay|gio|lan)\b)(\w+ ){1,5}nao\b|\b(nhung|cac) (viec|noi dung|nhiem vu|giai phap|yeu cau|hanh vi|thanh phan|ho so|giay to|"
+    r"|\b0?\d{1,2} (?!(?:thang|nam|ngay|gio|lan)\b)(\w+ ){1,7}nao\b|\b(nhung|cac) (viec|noi dung|nhiem vu|giai phap|yeu cau|hanh vi|thanh phan|ho so|giay to|"
     r"phuong phap|hinh thuc|doi tuong|linh vuc|chi tieu|muc tieu|dia diem) (gi|nao)\b|\bnhung gi\b|\bnhung ai\b"
 )
 _PERSON = re.compile(r"\b(pho thu tuong|thu tuong|bo truong|chu tich|giam doc|truong ban|pho truong ban|"
-                     r"nguoi dung dau|truong doan) nao\b|\bai (lam|la|giu chuc)\b")
+                     r"nguoi dung dau|truong doan) nao\b|\bai (lam|la|giu chuc) (pho |truong |chu tich|giam doc|thu truong)")
 
 
 _GENERIC_LIST = re.compile(r"\b(nhung|cac) (ai|gi|noi dung|viec|doi tuong|thanh phan)\b|\bgom (nhung )?(ai|gi)\b")

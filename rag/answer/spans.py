@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.text import LOWER, UPPER
+
 _NUM = r"\d+(?:[.,]\d+)*"
 _DAY_MONTH_YEAR = (
     r"ngày\s+\d{1,2}\s*(?:tháng|/|-)\s*\d{1,2}(?:\s*(?:năm|/|-)\s*\d{4})?"
@@ -43,13 +45,16 @@ EVENT = re.compile(
     r"|ngay sau khi [^,.;]{3,60}|ngay khi [^,.;]{3,60}|dịp [^,.;]{3,40}|trước khi [^,.;]{3,60})"
 )
 YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
+# A name word: a capitalised syllable, optionally with the lower-case syllable of its compound
+# ('Khoa học', 'Nông nghiệp', 'Y tế'): Vietnamese agency names capitalise only a compound's first syllable.
+_NAME_WORD = rf"[{UPPER}&][{LOWER}&]*(?:\s+[{LOWER}]+(?=[\s,.;:)]|$))?"
 AGENCY = re.compile(
-    r"(?<![\w])(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)(?:\s+(?:tỉnh|thành phố|huyện|xã|phường|các)"
-    r"(?:\s+[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][\w]*)*)?"
+    rf"(?<![\w])(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)(?:\s+(?:tỉnh|thành phố|huyện|xã|phường|các)"
+    rf"(?:\s+[{UPPER}][\w]*)*)?"
     r"|(?:Sở|Bộ|Ban|Phòng|Cục|Chi cục|Tổng cục|Vụ|Văn phòng|Trung tâm|Thanh tra|Kho bạc|Ngân hàng|Đài|Báo|Viện"
     r"|Công an|Bộ Chỉ huy|Bộ Tư lệnh|Ủy ban|Uỷ ban|Mặt trận|Liên đoàn|Hội|Tòa án|Viện kiểm sát|Kiểm toán|Thuế|Hải quan"
     r"|Tập đoàn|Tổng công ty|Công ty)"
-    r"(?:\s+(?:[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ&][\w&]*|và|tỉnh|thành phố|Nhà nước|nhà nước|khu vực|[IVX]+|\d+|,(?=\s+[A-ZĐ])))+)"
+    rf"(?:\s+(?:{_NAME_WORD}|và|tỉnh|thành phố|Nhà nước|nhà nước|khu vực|[IVX]+|\d+)|,(?=\s+[{UPPER}][{LOWER}]))+)"
 )
 PERSON = re.compile(r"(?<![\w])(?:[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+\s+){1,4}[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+(?![\w])")
 DOCREF = re.compile(

@@ -1,0 +1,36 @@
+"""Typed spans: the facts a sentence holds, and what is not a fact (clause numbers, document numbers)."""
+
+import pytest
+
+from rag.answer.spans import find_spans
+
+pytestmark = pytest.mark.unit
+
+
+def _kinds(text, kind):
+    return [s.text for s in find_spans(text) if s.kind == kind]
+
+
+def test_quantities_keep_unit_and_comparison_word_but_not_names():
+    text = "(8) Tỷ lệ đô thị hóa đạt 76%; Quyết định số 1519/QĐ-TTg; Điều 5; trên 20.000 hộ; 297,18 triệu đồng/lao động"
+    found = _kinds(text, "quantity")
+    assert "đạt 76%" in found and "trên 20.000 hộ" in found and any(f.startswith("297,18 triệu đồng") for f in found)
+    assert not any(f.startswith(("8", "1519", "5")) for f in found)
+
+
+def test_dates_periods_recurring_durations_times():
+    text = ("Gửi báo cáo trước ngày 15 hằng tháng và trước ngày 31/12/2025; định kỳ 6 tháng báo cáo; xử lý trong 24 - 48 giờ "
+            "kể từ khi nước rút; báo cáo trước 19h00 hằng ngày; hoàn thành trong tháng 11 năm 2025; Quý IV năm 2025.")
+    assert "trước ngày 31/12/2025" in _kinds(text, "date")
+    assert "trong tháng 11 năm 2025" in _kinds(text, "date") and "Quý IV năm 2025" in _kinds(text, "date")
+    assert any("ngày 15 hằng tháng" in r for r in _kinds(text, "recurring"))
+    assert any("định kỳ 6 tháng" in r for r in _kinds(text, "recurring"))
+    assert any(d.startswith("trong 24 - 48 giờ") for d in _kinds(text, "duration"))
+    assert any("19h00" in t for t in _kinds(text, "time"))
+
+
+def test_agencies_and_document_references():
+    text = "Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với Bộ Chỉ huy Quân sự tỉnh theo Quyết định số 2138/QĐ-TTg."
+    agencies = _kinds(text, "agency")
+    assert "Sở Khoa học và Công nghệ" in agencies and "Bộ Chỉ huy Quân sự tỉnh" in agencies
+    assert _kinds(text, "docref") == ["Quyết định số 2138/QĐ-TTg"]
