@@ -65,6 +65,7 @@ class Token:
     start: int
     end: int
     line_start: bool  # first token on its line
+    bare: bool = False  # a word written without any diacritic
 
 
 @dataclass(frozen=True)
@@ -143,15 +144,33 @@ def tokenize(text: str) -> list[Token]:
     for m in _TOKEN.finditer(text):
         raw = m.group(0)
         kind = "n" if raw[0].isdigit() else ("w" if raw[0].isalpha() else "p")
-        out.append(Token(raw, match_key(raw), kind, m.start(), m.end(), not out or "\n" in text[previous_end:m.start()]))
+        key = match_key(raw)
+        out.append(Token(raw, key, kind, m.start(), m.end(), not out or "\n" in text[previous_end:m.start()],
+                         kind == "w" and not has_diacritics(key)))
         previous_end = m.end()
     return out
+
+
+@lru_cache(maxsize=64)
+def _phrase_index(phrases: tuple[Phrase, ...]) -> tuple[dict[str, list[Phrase]], dict[str, list[Phrase]]]:
+    """Phrases by their first word, and by its accent-folded form; longest first."""
+    exact: dict[str, list[Phrase]] = {}
+    loose: dict[str, list[Phrase]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        exact.setdefault(phrase[0], []).append(phrase)
+        loose.setdefault(fold(phrase[0]), []).append(phrase)
+    return exact, loose
 
 
 def find_phrase(tokens: list[Token], i: int, phrases: tuple[Phrase, ...]) -> Phrase | None:
     """The longest of `phrases` starting at token i; a word written without diacritics matches
     its accented form ('chu tri' is 'chủ trì': an unaccented answer must not slip past the checks)."""
-    for phrase in phrases:
+    first = tokens[i]
+    if first.kind != "w":
+        return None
+    exact, loose = _phrase_index(phrases)
+    candidates = loose.get(first.key, []) if first.bare else exact.get(first.key, [])
+    for phrase in candidates:
         n = len(phrase)
         if i + n <= len(tokens) and all(_same_word(tokens[i + k], phrase[k]) for k in range(n)):
             return phrase
@@ -159,7 +178,7 @@ def find_phrase(tokens: list[Token], i: int, phrases: tuple[Phrase, ...]) -> Phr
 
 
 def _same_word(token: Token, word: str) -> bool:
-    return token.kind == "w" and (token.key == word or (not has_diacritics(token.key) and token.key == fold(word)))
+    return token.kind == "w" and (token.key == word or (token.bare and token.key == fold(word)))
 
 
 def match_phrase(tokens: list[Token], i: int, phrases: tuple[Phrase, ...]) -> int:

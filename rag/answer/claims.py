@@ -25,6 +25,7 @@ from rag.answer import names as nm
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _END = re.compile(r"[.;!?](?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*(?=\s|$)|\n")
+_ABBREVIATION = re.compile(r"(?<!\w)(?:TP|Tp|TX|TT|ThS|TS|PGS|GS|BS|KS|Th|P|Q|H)$")
 _CONNECTOR = r"(?:nếu|và|đồng thời|trong đó|nhưng|tuy nhiên|do|theo|kèm theo|sau đó|ngoài ra|nhằm|để|khi|còn|riêng|bởi|vì|mà|cùng|với)"
 _PIECE = re.compile(rf",\s+(?={_CONNECTOR}\b)|\s+(?=nếu\b)", re.I)
 _LEADING = re.compile(r"^(?:theo|căn cứ|nếu|đến|từ)\b[^,]*,\s*", re.I)
@@ -89,9 +90,8 @@ def split_claims(answer: str) -> list[Claim]:
     """Sentences (and list lines) of an answer, each with the passage numbers it cites."""
     spans, start = [], 0
     for m in _END.finditer(answer):
-        if m.group(0).startswith(".") and re.search(r"\b[A-ZĐ]{1,4}$", answer[:m.start()]) and \
-                re.match(r"\s+[a-zà-ỹđ]", answer[m.end():]):
-            continue  # 'TP. Cần Thơ' style abbreviation followed by lowercase: not a sentence end
+        if m.group(0) == "." and _ABBREVIATION.search(answer[:m.start()]):
+            continue  # 'TP. Cần Thơ', 'TS. Nguyễn …': not a sentence end
         spans.append((start, m.end()))
         start = m.end()
     spans.append((start, len(answer)))

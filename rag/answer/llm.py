@@ -113,7 +113,9 @@ def locate(quote: str, texts: Sequence[str], named: int) -> tuple[int, int, int]
         if m := pattern.search(texts[i]):
             end = m.start() + len(m.group(0).rstrip(" \t\n*#"))
             return i, m.start(), end
-    pieces = [p for p in re.split(r"\s*(?:…|\.\.\.)\s*|(?<=[.;:])\s+", quote) if len(p.strip()) >= 10]
+    if "…" in quote or "..." in quote:
+        return f"trích dẫn [{named}] bị lược bớt hoặc ghép (có dấu …), không phải một đoạn nguyên văn liền mạch"
+    pieces = [p for p in re.split(r"(?<=[.;:])\s+", quote) if len(p.strip()) >= 10]
     if len(pieces) >= 2 and all(any(_pattern(p).search(t) for t in texts) for p in pieces):
         return f"trích dẫn [{named}] ghép từ nhiều chỗ rời nhau, không phải một đoạn nguyên văn liền mạch"
     return f"trích dẫn [{named}] không có nguyên văn trong đoạn trích"
