@@ -6,6 +6,8 @@ PIP_ARGS ?=
 PIP    := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt $(PIP_ARGS)
 HOST   ?= 127.0.0.1
 PORT   ?= 7860
+# `make eval ANSWERER=llm` measures a local model (RAG_LLM_BASE_URL, RAG_LLM_MODEL): accuracy and verification drops
+ANSWERER ?= extractive
 
 .PHONY: setup setup-dev run ingest test test-fast lint eval eval-pdf bench beir clean
 
@@ -43,7 +45,7 @@ test-fast: setup-dev
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
 eval: ingest                     ## the project's question set over corpus/
-	$(BIN)/python -m eval eval/questions/directives.jsonl --out eval/runs/directives --pipeline all
+	$(BIN)/python -m eval eval/questions/directives.jsonl --out eval/runs/directives --pipeline all --answerer $(ANSWERER)
 
 eval-pdf: setup-dev               ## the question set over corpus/ re-made as PDFs
 	rm -rf eval/runs/pdf-corpus && $(BIN)/python -m eval.docgen corpus eval/runs/pdf-corpus --kind pdf

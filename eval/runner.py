@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -64,18 +66,59 @@ def _baseline_record(q: Mapping[str, Any], hits: Sequence[tuple[Piece, float]], 
     }
 
 
+def verification_summary(results: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """What the LLM answerer's verification did over a run (None when the answerer is not an LLM):
+    answers refused (core claim unsupported, or reply outside the format) and claims stripped."""
+    reports = [r["verification"] for r in results if "verification" in r]
+    if not reports:
+        return None
+    outcomes = Counter(str(r["outcome"]) for r in reports)
+    replies = sum(n for outcome, n in outcomes.items() if outcome not in ("error", "skipped"))
+    refused = outcomes["refused"] + outcomes["format"]
+    claims = sum(int(r["claims"]) for r in reports)
+    stripped = sum(int(r["stripped"]) for r in reports)
+    return {
+        "questions": len(reports), "model_replies": replies, "outcomes": dict(sorted(outcomes.items())),
+        "answers_refused": refused, "refusal_rate": round(refused / replies, 4) if replies else None,
+        "answers_stripped": outcomes["stripped"], "answers_repointed": outcomes["repointed"],
+        "claims": claims, "claims_stripped": stripped, "claim_strip_rate": round(stripped / claims, 4) if claims else None,
+        "model_errors": outcomes["error"], "model_not_found": outcomes["not_found"],
+    }
+
+
+def _verification_report(summary: Mapping[str, Any], accuracy: Any) -> str:
+    rate = summary["refusal_rate"]
+    strip = summary["claim_strip_rate"]
+    return "\n".join([
+        "## Verification of the LLM answers (project)", "",
+        "| answer accuracy | model replies | answers refused | refusal rate | answers stripped | claims stripped "
+        "| claim strip rate | re-pointed | model errors | model: not found |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        f"| {accuracy} | {summary['model_replies']} | {summary['answers_refused']} | {rate} | "
+        f"{summary['answers_stripped']} | {summary['claims_stripped']} of {summary['claims']} | {strip} | "
+        f"{summary['answers_repointed']} | {summary['model_errors']} | {summary['model_not_found']} |", "",
+        "Refused: the claim answering the question was not supported by the model's quotes, or the reply "
+        "broke the format; the extractive answer was shown instead. Outcomes: "
+        + ", ".join(f"{k} {v}" for k, v in summary["outcomes"].items()) + ".", ""])
+
+
 def run_questions(questions_path: Path, out: Path, settings: Settings, k: int, pipelines: Sequence[str],
-                  corpus: Path | None = None) -> dict[str, Any]:
-    """Answer every question with each pipeline; write results.jsonl, summary.json, report.md."""
+                  corpus: Path | None = None, answerer: str | None = None, chat_model: Any = None) -> dict[str, Any]:
+    """Answer every question with each pipeline; write results.jsonl, summary.json, report.md.
+
+    `answerer` ('extractive' or 'llm') overrides RAG_ANSWERER for the project pipeline; with 'llm' each
+    result carries its `verification` and summary.json the drop rates (verification_summary)."""
     questions = load_questions(questions_path)
     out.mkdir(parents=True, exist_ok=True)
+    if answerer:
+        settings = settings.model_copy(update={"answerer": answerer})
     with tempfile.TemporaryDirectory(prefix="eval-index-") as tmp:
         if corpus is not None:
             settings = settings.model_copy(update={"index_dir": Path(tmp)})
             report = ingest([corpus], settings)
             if not report.total_docs:
                 raise EvalInputError(f"{corpus}: không nạp được văn bản nào")
-        assistant = Assistant(settings)
+        assistant = Assistant(settings, chat_model=chat_model)
         sources = {d: assistant.corpus.text(d) for d in assistant.corpus.metas}
         runs: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
         notes: list[str] = []
@@ -89,8 +132,12 @@ def run_questions(questions_path: Path, out: Path, settings: Settings, k: int, p
                     started = time.perf_counter()
                     answer, _ = assistant.converse(q["question"], turn, k=k)
                     latency = (time.perf_counter() - started) * 1000
-                    results.append(answer_record(q["question"], answer, latency, assistant.corpus, k,
-                                                 {"id": q["id"], "type": q.get("type")}))
+                    record = answer_record(q["question"], answer, latency, assistant.corpus, k,
+                                           {"id": q["id"], "type": q.get("type")})
+                    verification = getattr(assistant.answerer, "last_verification", None)
+                    if verification is not None:
+                        record["verification"] = asdict(verification)
+                    results.append(record)
                 runs[name] = (questions, results)
                 continue
             pieces = naive_pieces(sources)
@@ -110,6 +157,7 @@ def run_questions(questions_path: Path, out: Path, settings: Settings, k: int, p
             "embedding_model": assistant.embedder.name if assistant.embedder else None,
             "mode": assistant.mode, "corpus": str(corpus or settings.index_dir),
             "corpus_docs": len(assistant.corpus.metas), "corpus_chunks": assistant.corpus.chunk_count,
+            "answerer": settings.answerer, "llm_model": settings.llm_model if settings.answerer == "llm" else None,
         }
         for n, (name, (_, results)) in enumerate(runs.items()):
             target = out / ("results.jsonl" if n == 0 else f"results.{name}.jsonl")
@@ -118,6 +166,14 @@ def run_questions(questions_path: Path, out: Path, settings: Settings, k: int, p
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         first = next(iter(summaries))
         summary = {**meta, "pipeline": first, **summaries[first], "pipelines_summary": summaries}
+        checked = verification_summary(runs["project"][1]) if "project" in runs else None
+        if checked is not None:
+            summary["verification"] = checked
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-        write_question_report(out, summaries, runs, meta, k)
+        report_path = write_question_report(out, summaries, runs, meta, k)
+        if checked is not None:
+            accuracy = summaries["project"]["overall"].get("answer_accuracy")
+            text = report_path.read_text(encoding="utf-8")
+            head, sep, rest = text.partition("## Per type")
+            report_path.write_text(head + _verification_report(checked, accuracy) + "\n" + sep + rest, encoding="utf-8")
     return summary
