@@ -11,11 +11,12 @@ import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
 from rag.config import PROJECT_ROOT
-from tests.rag.answer.scripted_chat import passages_of
+from tests.rag.answer.scripted_chat import ScriptedChat, passages_of
 
 pytestmark = pytest.mark.integration
 QUESTIONS = PROJECT_ROOT / "eval" / "questions" / "directives.jsonl"
@@ -106,3 +107,54 @@ def test_eval_with_the_llm_answerer_needs_an_endpoint(tmp_path):
                           "llm"], cwd=PROJECT_ROOT, env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 2 and "RAG_LLM_BASE_URL" in run.stderr
+
+
+class OracleChat(ScriptedChat):
+    """An honest, perfect model (it quotes the question set's evidence from the passage holding it),
+    or the same model with one kind of invention added to every answer: what verification should
+    let through untouched, and what it should catch, measured over a whole question set."""
+
+    evidence: dict[str, list[str]] = {}
+    mode: str = "honest"
+
+    def _call(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> str:
+        prompt = str(messages[-1].content)
+        question = prompt.rstrip().rsplit("Câu hỏi: ", 1)[1]
+        claims, quotes = [], []
+        for evidence in self.evidence.get(question, []):
+            for n, text in passages_of(prompt).items():
+                at = text.find(evidence)
+                if at >= 0:
+                    claims.append(f"{evidence.rstrip('.;')} [{n}].")
+                    quotes.append(f"TRÍCH DẪN [{n}]: «{evidence}»")
+                    break
+        if not claims:
+            return "KHÔNG TÌM THẤY"
+        answer = " ".join(claims)
+        if self.mode == "penalty":
+            answer += f" Nếu không thực hiện sẽ bị xử lý kỷ luật {claims[0][claims[0].rindex('['):-1]}."
+        elif self.mode == "number":  # the first figure of the answer, off by one (no figure: no answer)
+            changed = re.sub(r"(?<![\[\d])\d+(?![\]\d])", lambda m: str(int(m.group(0)) + 1), answer, count=1)
+            if changed == answer:
+                return "KHÔNG TÌM THẤY"
+            answer = changed
+        return "TRẢ LỜI: " + answer + "\n" + "\n".join(quotes)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["honest", "penalty", "number"])
+def test_verification_over_the_question_set_with_an_oracle_model(tmp_path, corpus_index, mode):
+    """Figures for docs/MEASUREMENTS.md: `pytest -m slow tests/eval/test_eval_llm.py -s`."""
+    from eval.runner import run_questions
+
+    items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    chat = OracleChat(responses=["-"], evidence={q["question"]: q["evidence"] for q in items}, mode=mode)
+    summary = run_questions(QUESTIONS, tmp_path / mode, corpus_index, 5, ["project"], answerer="llm",
+                            chat_model=chat)
+    checked, overall = summary["verification"], summary["overall"]
+    print(f"\n{mode}: accuracy {overall['answer_accuracy']}, abstention {overall['abstention_accuracy']}, "
+          f"{json.dumps(checked, ensure_ascii=False)}")
+    if mode == "honest":
+        assert checked["answers_refused"] == 0 and checked["claims_stripped"] == 0
+    else:  # every reply that answered carries an invention: none may be shown as written
+        assert checked["outcomes"].get("shown", 0) == 0

@@ -207,11 +207,12 @@ def test_mutated_corpus_sentences_are_caught():
                 continue
             total[kind] += 1
             verdicts = check_answer(mutated + " [1].", "", [Source(1, sentence)]).verdicts
-            shown = [v.kept for v in verdicts if v.kept is not None]
-            if not any(k == v.claim.body or (mark and mark in k) for k, v in zip(shown, verdicts, strict=False)):
+            if not any(v.kept is not None and (v.kept == v.claim.body or bool(mark and mark in v.kept))
+                       for v in verdicts):
                 caught[kind] += 1
     assert sum(total.values()) > 800
-    # Known misses: a figure changed into another number of the same sentence with nothing it counts
-    # ('3ABCD' → 'ABCD' is a name), a year changed into another year of the same sentence.
-    assert all(caught[k] == total[k] for k in total if k not in ("number", "year")), (caught, total)
-    assert caught["number"] >= total["number"] - 2 and caught["year"] >= total["year"] - 1, (caught, total)
+    # Known misses (2): a figure changed into another number of the same sentence that counts nothing
+    # ('3ABCD': 'ABCD' is a name), a year changed into another year of the same sentence ('năm 2020' →
+    # 'năm 2021' beside 'năm 2021') with no figure tied to it.
+    assert all(caught[k] == total[k] for k in total if k != "number"), (caught, total)
+    assert caught["number"] >= total["number"] - 2, (caught, total)
