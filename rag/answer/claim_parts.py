@@ -33,12 +33,13 @@ FUNCTION = frozenset("và của là các những được cho với về theo tr
                      "đã sẽ đang một mọi mỗi hoặc hay nhưng vì khi rằng việc sự nào gì có số ra vào nữa đều "
                      "nêu đặt ghi gồm rõ".split())
 FRAME = phrases("như sau, sau đây, cụ thể là, cụ thể, bao gồm, nêu trên, nói trên, trên đây, bao nhiêu, "
-                 "khi nào, là gì, chỉ tiêu, mục tiêu, thời hạn, hạn chót, hạn, nhiệm vụ, cơ quan, đơn vị, "
+                 "khi nào, là gì, mức, chỉ tiêu, mục tiêu, thời hạn, hạn chót, hạn, nhiệm vụ, cơ quan, đơn vị, "
                  "nội dung, văn bản")
 # Guarded words: they change what a sentence claims, so they must be in a quote, attached to the same word.
 NEGATIONS = phrases("không được, chưa được, nghiêm cấm, không, chưa, chẳng, cấm")
-MODALS = phrases("bắt buộc, khuyến khích, có thể, được phép, tự nguyện, phải, cần, nên")
-ECHO_MODALS = frozenset({("phải",), ("cần",)})  # an obligation the question itself asks about
+MODALS = phrases("bắt buộc, khuyến khích, có thể, được phép, tự nguyện, yêu cầu, phải, cần, nên")
+# An obligation the question itself asks about ('… phải đạt bao nhiêu?') may be restated in any of these words.
+ECHO_MODALS = frozenset({("phải",), ("cần",), ("yêu", "cầu")})
 ROLES = phrases("chủ trì, phối hợp, tham mưu, thường trực, chịu trách nhiệm, đầu mối")
 _NOT_NEGATION_NEXT = frozenset({"gian", "khí", "quân", "phận", "ảnh"})  # không gian, không khí, …
 _RELATIONS_BEFORE = ("kể từ", "đến hết", "chậm nhất", "trong vòng", "ít nhất", "tối thiểu", "tối đa", "không quá",

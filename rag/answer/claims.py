@@ -312,7 +312,7 @@ def _guarded_problems(key: str, question: str, quotes: Sequence[_Quote]) -> list
     _, _, asked = _question(question)
     claim_guarded = cp.guarded(key)
     for g in claim_guarded:
-        if g.phrase in cp.ECHO_MODALS and g.phrase in asked:
+        if g.phrase in cp.ECHO_MODALS and asked & cp.ECHO_MODALS:
             continue
         same = [h for q in quotes for h in q.guarded if h.phrase == g.phrase]
         bound = g.kind == "role" or not g.governs or any(g.governs[0] in h.governs for h in same)

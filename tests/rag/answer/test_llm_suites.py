@@ -71,6 +71,8 @@ RED_TEAM = [
     Case("lead agency the clause does not name", TARGET,
          _r("Tỷ lệ đô thị hóa đạt 76%, do Sở Xây dựng chủ trì [A].", f"[A]: {Q76}"), "Sở Xây dựng"),
     Case("negation", TARGET, _r("Tỷ lệ đô thị hóa không bắt buộc đạt 76% [A].", f"[A]: {Q76}"), "không bắt buộc"),
+    Case("obligation the question does not ask about", "Tỷ lệ đô thị hóa theo Kế hoạch 33/KH-UBND là bao nhiêu?",
+         _r("Kế hoạch yêu cầu bắt buộc tỷ lệ đô thị hóa đạt 76% [A].", f"[A]: {Q76}"), "bắt buộc"),
     Case("sau for trước", DEADLINE, _r("Sau ngày 31 tháng 3 năm 2024 [D].", f"[D]: {QDEAD}"), "Sau ngày"),
     Case("wrong recipient", DEADLINE,
          _r("Các cơ quan gửi văn bản phát động đợt thi đua về Sở Tài chính trước ngày 31 tháng 3 năm 2024 [D].",
@@ -126,6 +128,9 @@ RED_TEAM = [
 HONEST = [
     Case("restates the question", TARGET, _r("Tỷ lệ đô thị hóa phải đạt 76% [A].", f"[A]: {Q76}"),
          "Tỷ lệ đô thị hóa phải đạt 76% [1]."),
+    Case("obligation restated in other words", TARGET,
+         _r("Kế hoạch yêu cầu tỷ lệ đô thị hóa cần đạt mức 76% [A].", f"[A]: {Q76}"),
+         "Kế hoạch yêu cầu tỷ lệ đô thị hóa cần đạt mức 76% [1]."),
     Case("paraphrase (the issue's)", TARGET, _r("Kế hoạch đặt chỉ tiêu tỷ lệ đô thị hóa 76% [A].", f"[A]: {Q76}"),
          "Kế hoạch đặt chỉ tiêu tỷ lệ đô thị hóa 76% [1]."),
     Case("short answer", TARGET, _r("76% [A].", f"[A]: {Q76}"), "76% [1]."),
