@@ -31,9 +31,16 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_HANG = re.compile(r"(?<![\w])hằng(?![\w])")
+KEY_VERSION = 2  # bump when match keys change: derived indexes are rebuilt
+
+
 def match_key(text: str) -> str:
-    """Lowercase NFC text with one tone-mark convention: the form used for matching."""
-    return fold_tones(unicodedata.normalize("NFC", text).lower())
+    """Lowercase NFC text with one tone-mark convention: the form used for matching.
+
+    'hằng' and 'hàng' (hằng năm / hàng năm, hằng tháng / hàng tháng) are one word here.
+    """
+    return _HANG.sub("hàng", fold_tones(unicodedata.normalize("NFC", text).lower()))
 
 
 def has_diacritics(text: str) -> bool:

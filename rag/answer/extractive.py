@@ -64,6 +64,13 @@ class ExtractiveAnswerer:
             need = replace(context.need, wants_list=need.wants_list or context.need.wants_list)
         if info.kind == "comparison" and (len(info.years) >= 2 or len(info.places) >= 2):
             return self._comparison(info, need, k, doc_filter)
+        if context and context.doc_ids and not info.doc_refs:
+            # a follow-up is first answered from the documents of the previous answer
+            inside = [d for d in context.doc_ids if doc_filter is None or d in doc_filter]
+            if inside:
+                answer = self.answer(info, k, inside, replace(context, doc_ids=()))
+                if not answer.abstained:
+                    return answer
         prior = context.doc_ids if context else ()
         found = self.retriever.retrieve(info, k, doc_filter, prior=prior)
         if found.problem:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.text import match_key, strip_accents
+from rag.text import has_diacritics, match_key, strip_accents
 
 TEMPORAL = ("date", "recurring", "duration", "time", "event")
 
@@ -27,6 +27,7 @@ class Need:
     wants_list: bool = False
     about: str | None = None
     label: str = "text"
+    unit: str | None = None  # the measure a quantity is asked in ('%', 'tỷ đồng', 'tấn', 'xe'), folded
 
 
 _RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
@@ -39,7 +40,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
     ("docref", re.compile(r"\b((van ban|quyet dinh|nghi dinh|nghi quyet|thong tu|chi thi|ke hoach|cong van|to trinh|"
                           r"thong bao|luat|chuong trinh|de an)( so)? (nao|may|gi)\b|thay the (cho )?(quyet dinh|van ban|"
                           r"ke hoach|nhung quyet dinh)|bai bo (quyet dinh|van ban|nhung)|can cu (vao )?(thong tu|nghi dinh|"
-                          r"quyet dinh|luat|van ban|nghi quyet)|so hieu|mang so|ma (so|hs) nao)"),
+                          r"quyet dinh|luat|van ban|nghi quyet)|so hieu|mang so)"),
      Need(("docref",), strict=True, label="docref")),
     ("time", re.compile(r"\b(may gio|khung gio|gio nao|luc may gio|tu may gio|den may gio|truoc may gio)\b"),
      Need(("time", "duration"), strict=True, label="time")),
@@ -50,7 +51,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
                         r"thoi gian nao|luc nao|thang nao|nam nao|den ngay|tu ngay|ke tu|hieu luc|ap dung tu|moc nao|dip nao|"
                         r"ky hop nao|thoi diem nao|vao luc|den khi nao|den bao gio|dot nao|tien do|\bhan\b.*\b(nao|gi)\b)"),
      Need(TEMPORAL, strict=True, label="date")),
-    ("quantity", re.compile(r"\b(bao nhieu|may\b|ty le|ti le|phan tram|muc nao|dat muc|muc bao|so luong|toi thieu|"
+    ("quantity", re.compile(r"(?:\b|_)(bao nhieu|__may__|ty le|ti le|phan tram|muc nao|dat muc|muc bao|so luong|toi thieu|"
                             r"toi da|it nhat|chiem)\b"),
      Need(("quantity",), strict=True, label="quantity")),
     ("recipient", re.compile(r"\b(ve dau|gui (ve |cho |toi )?dau|(gui|bao cao|nop)( ve| len| cho| toi)? (co quan|don vi|bo|so|"
@@ -70,13 +71,31 @@ _PERSON = re.compile(r"\b(pho thu tuong|thu tuong|bo truong|chu tich|giam doc|tr
                      r"nguoi dung dau|truong doan) nao\b|\bai (lam|la|giu chuc) (pho |truong |chu tich|giam doc|thu truong)")
 
 
+_UNITS = ("phan tram", "%", "nghin ty dong", "ty dong", "trieu dong", "nghin dong", "dong", "ty usd", "trieu usd", "usd",
+          "trieu tan", "nghin tan", "tan", "km", "ha", "m2", "diem", "luot", "nguoi", "ho", "xe", "xa", "lao dong")
+_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|__may__)\s+(" + "|".join(u for u in _UNITS if u != "%") + r")\b")
+
+
+def asked_unit(folded: str) -> str | None:
+    """The measure named right after 'bao nhiêu' ('bao nhiêu tỷ đồng' → 'ty dong'), '%' for 'phần trăm'."""
+    m = _ASKED_UNIT.search(folded)
+    if m is None:
+        return "%" if re.search(r"\b(phan tram|ty le|ti le)\b", folded) and "bao nhieu" in folded else None
+    return "%" if m.group(1) == "phan tram" else m.group(1)
+
+
 _GENERIC_LIST = re.compile(r"\b(nhung|cac) (ai|gi|noi dung|viec|doi tuong|thanh phan)\b|\bgom (nhung )?(ai|gi)\b")
 
 
 def need_of(question: str) -> Need:
     """The answer the question asks for (text when no rule applies)."""
-    folded = strip_accents(match_key(question))
+    key = match_key(question)
+    folded = strip_accents(key)
     folded = re.sub(r"[^\w\s/]", " ", folded)
+    # 'mấy' (how many) and 'máy' (machine) fold alike: tell them apart while the question has its marks
+    asks_how_many = "mấy" in key if has_diacritics(question) else re.search(r"\bmay (?!bay|moc|tinh|phun)\w", folded)
+    if asks_how_many:
+        folded += " __may__"
     wants_list = bool(_LIST.search(folded))
     if wants_list and _GENERIC_LIST.search(folded):
         return Need(wants_list=True, label="list")  # 'gồm những ai/gì': the list itself is the answer
@@ -86,5 +105,7 @@ def need_of(question: str) -> Need:
         if pattern.search(folded):
             if need.label in ("quantity",) and re.search(r"\bbao nhieu (ngay|gio|thang|nam|tuan|phut)\b", folded):
                 continue  # 'bao nhiêu ngày' asks for a duration (matched above)
-            return Need(need.kinds, need.strict and not wants_list, wants_list or need.wants_list, need.about, need.label)
+            unit = asked_unit(folded) if need.label == "quantity" else None
+            return Need(need.kinds, need.strict and not wants_list, wants_list or need.wants_list, need.about, need.label,
+                        unit)
     return Need(wants_list=wants_list, label="list" if wants_list else "text")

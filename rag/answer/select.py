@@ -36,9 +36,10 @@ class Weights:
     rank_penalty: float = 0.006
     length_penalty: float = 0.08  # per 250 characters beyond 250
     context_year: float = 0.1
+    piece_penalty: float = 0.03
     min_coverage: float = 0.5
     min_in_text: float = 0.25
-    key_share: float = 0.75  # terms this close to the question's rarest term must all be found
+    max_missing: float = 0.25  # IDF share of question terms the unit's whole document may lack
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -48,9 +49,10 @@ DEFAULT_WEIGHTS = Weights()
 class Candidate:
     """A unit that may answer, with its score, coverage of the question and the typed span that answers.
 
-    `coverage`: IDF-weighted share of the question's terms in the unit (context counts half);
-    `in_text`: the share in the unit itself; `keys_found`: whether the question's most specific
-    terms are all there (a near-miss question differs from the text in exactly such a term).
+    `coverage`: IDF-weighted share of the question's terms in the unit (context counts half, words
+    naming its document count whole); `in_text`: the share of the other terms in the unit itself;
+    `keys_found`: whether the unit's document holds nearly all the question's terms (a near-miss
+    question names what the document lacks: another indicator, another year, another place).
     """
 
     unit: Unit
@@ -72,7 +74,17 @@ def answer_spans(unit_text: str, need: Need, question: str) -> list[Span]:
     if not need.kinds:
         return []
     key = contract_normalize(question)
-    return [s for s in find_spans(unit_text, need.kinds) if s.kind in need.kinds and not _echoes(s, key)]
+    spans = [s for s in find_spans(unit_text, need.kinds) if s.kind in need.kinds and not _echoes(s, key)]
+    if need.unit:  # 'bao nhiêu tỷ đồng' is not answered by a figure in tấn
+        spans = [s for s in spans if s.kind != "quantity" or _in_unit(s, need.unit, unit_text)]
+    return spans
+
+
+def _in_unit(span: Span, unit: str, text: str) -> bool:
+    after = strip_accents(text[span.start:span.end + 12].lower())
+    if unit == "%":
+        return "%" in after[:len(span.text) + 2] or "phan tram" in after
+    return f" {unit}" in f" {after}"
 
 
 def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus: CorpusView,
@@ -86,9 +98,25 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
     weighted = {t: weight(t) for t in dict.fromkeys(terms)}
-    top = max(weighted.values(), default=0.0)
-    keys = [t for t, w in weighted.items() if w >= weights.key_share * top] if len(weighted) >= 2 else []
+    total_weight = sum(weighted.values()) or 1.0
     places = [strip_accents(p.lower()) for p in info.places]
+    key_cache: dict[str, set[str]] = {}
+    profile_cache: dict[str, frozenset[str]] = {}
+
+    def doc_keys(doc_id: str) -> set[str]:
+        """Every match key of a document (a near-miss question names what its document lacks)."""
+        if doc_id not in key_cache:
+            meta = corpus.meta(doc_id)
+            key_cache[doc_id] = set(keys_of(f"{corpus.text(doc_id)} {meta.title or ''} {meta.issuer or ''}", folded))
+        return key_cache[doc_id]
+
+    def profile_keys(doc_id: str) -> frozenset[str]:
+        """The words that name a document: its type, title, issuer, place."""
+        if doc_id not in profile_cache:
+            meta = corpus.meta(doc_id)
+            named = f"{meta.doc_type or ''} {meta.title or ''} {meta.issuer or ''} {meta.place or ''}"
+            profile_cache[doc_id] = frozenset(keys_of(named, folded))
+        return profile_cache[doc_id]
     for passage in passages[:UNITS_FROM]:
         chunk = passage.chunk
         if chunk.section in ("header", "closing"):
@@ -107,26 +135,30 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
             spans = answer_spans(unit.text, need, info.text)
             if need.strict and not spans and not named:
                 continue
-            where = f"{unit.text} {unit.context} {unit.lead} {meta.title or ''}"
+            where = f"{unit.text} {unit.context} {unit.lead} {meta.title or ''} {(meta.issued_on or '')[:4]}"
             if info.years and not any(y in where for y in info.years):
                 continue  # the question's year is a constraint, not a hint
             if places and not _mentions_place(places, f"{where} {meta.about or ''} {meta.place or ''} {meta.issuer or ''}"):
                 continue
-            cov = coverage(terms, unit, weight, folded, pairs)
-            present = set(keys_of(unit.text, folded)) | set(keys_of(unit.context, folded))
-            keys_found = all(t in present for t in keys)
+            cov = coverage(terms, unit, weight, folded, pairs, given=profile_keys(chunk.doc_id))
+            keys = doc_keys(chunk.doc_id)
+            missing = sum(w for t, w in weighted.items() if t not in keys) / total_weight
+            keys_found = missing <= weights.max_missing
             score = cov.score + (1.0 if named else 0.0)
             if spans:
                 score += weights.type_bonus
-            score += weights.doc_prior * doc_score(chunk.doc_id)
+            score += weights.doc_prior * doc_score(chunk.doc_id) ** 2
             score -= weights.rank_penalty * passage.rank
             score -= weights.length_penalty * max(0, len(unit.text) - 250) / 250
+            if unit.sentence != (0, 0) and (unit.start, unit.end) != unit.sentence and \
+                    unit.sentence[1] - unit.sentence[0] <= 400:
+                score -= weights.piece_penalty  # a piece of a sentence that is short enough to quote whole
             if info.years:
                 sentence = doc_text[unit.sentence[0]:unit.sentence[1]]
                 if any(y in sentence or y in unit.lead for y in info.years):
                     score += weights.context_year
-            out.append(Candidate(unit, score, cov.score, cov.in_text, _best_span(spans, need, unit.text), keys_found,
-                                 named))
+            span = _best_span(spans, need, unit.text, set(terms), folded)
+            out.append(Candidate(unit, score, cov.score, cov.in_text, span, keys_found, named))
     return sorted(out, key=lambda c: -c.score)
 
 
@@ -139,15 +171,26 @@ _ACTOR_LEAD = re.compile(r"^\W*(?:\w{1,3}\)\s*)?(?:(?:Giao|Đề nghị|Yêu c�
 _TO = re.compile(r"(?:về|gửi|cho|qua|thông qua|lên|tới|đến)\s*(?:\(|\s)*$", re.I)
 
 
-def _best_span(spans: Sequence[Span], need: Need, text: str) -> Span | None:
+_NEAR = 60  # characters around a span whose words tell what the span is about
+
+
+def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], folded: bool) -> Span | None:
     """The span that best states the fact.
 
-    A number with its unit or comparison word beats a bare number; for 'who does it' the agency
+    The span whose neighbourhood holds most of the question's words ('nhóm 50 nước dẫn đầu thế
+    giới' for '… bao nhiêu nước dẫn đầu thế giới', not the ASEAN figure before it); among equals a
+    number with its unit or comparison word beats a bare number; for 'who does it' the agency
     that opens the sentence (the actor — else the clause heading answers), for 'to whom' the
     agency after 'về / gửi / qua'.
     """
     if not spans:
         return None
+    if len(spans) > 1 and need.label not in ("agency", "recipient"):
+        def near(span: Span) -> int:
+            window = text[max(0, span.start - _NEAR):span.end + _NEAR]
+            return len(terms & set(keys_of(window, folded)))
+        best = max(near(s) for s in spans)
+        spans = [s for s in spans if near(s) == best]
     if need.label in ("agency", "recipient"):
         agencies = [s for s in spans if s.kind == "agency"]
         if need.label == "recipient":

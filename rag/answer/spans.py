@@ -47,7 +47,9 @@ EVENT = re.compile(
 YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
 # A name word: a capitalised syllable, optionally with the lower-case syllable of its compound
 # ('Khoa học', 'Nông nghiệp', 'Y tế'): Vietnamese agency names capitalise only a compound's first syllable.
-_NAME_WORD = rf"[{UPPER}&][{LOWER}&]*(?:\s+[{LOWER}]+(?=[\s,.;:)]|$))?"
+_VERBISH = ("đẩy|chủ|phối|thực|tổ|có|là|được|chịu|tham|hướng|theo|báo|triển|tăng|tiếp|khẩn|rà|nghiên|đề|giao|cần|phải|sẽ"
+            "|đã|đang|các|trên|tại|về|cho|với|bổ|cung|hỗ|đảm|chỉ|quản|xử|tuyên|lập|trình|ký|gửi|nhằm|để|và|thì|làm")
+_NAME_WORD = rf"[{UPPER}&][{LOWER}&]*(?:\s+(?!(?:{_VERBISH})(?![{LOWER}]))[{LOWER}]+(?=[\s,.;:)]|$))?"
 AGENCY = re.compile(
     rf"(?<![\w])(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)(?:\s+(?:tỉnh|thành phố|huyện|xã|phường|các)"
     rf"(?:\s+[{UPPER}][\w]*)*)?"
@@ -71,6 +73,22 @@ class Span:
     start: int
     end: int
     text: str
+
+
+_REF_BEFORE = re.compile(r"(?:\d+(?:/\d{4})?/[A-ZĐ][\wĐđ]*(?:-[\wĐđ&]+)*|[Ss]ố\s+\S+)\s*,?\s*$")
+
+
+def _names_a_document(text: str, start: int, end: int) -> bool:
+    """A date that is part of a document's name ('Thông báo số 75-TB/VPTW ngày 04/8/2025', '27/2009/QĐ-UBND')
+    dates that document; it is not a deadline of the clause."""
+    if re.match(r"/[A-ZĐ\d]", text[end:end + 2]):
+        return True
+    return bool(_REF_BEFORE.search(text[max(0, start - 40):start]))
+
+
+def _inside_date(text: str, start: int, end: int) -> bool:
+    """'04 tháng' of 'ngày 04 tháng 8 năm 2025' is part of a date, not a duration."""
+    return bool(re.search(r"ngày\s*$", text[max(0, start - 6):start]) or re.match(r"\s*\d", text[end:end + 3]))
 
 
 def _quantities(text: str) -> list[Span]:
@@ -97,11 +115,13 @@ def find_spans(text: str, kinds: tuple[str, ...] = ("quantity", "date", "recurri
     """The typed spans of `text`, in order of position (overlaps between kinds are kept)."""
     found: list[Span] = []
     if "date" in kinds:
-        found += [Span("date", m.start(), m.end(), m.group(0).strip()) for m in DATE.finditer(text)]
+        found += [Span("date", m.start(), m.end(), m.group(0).strip()) for m in DATE.finditer(text)
+                  if not _names_a_document(text, m.start(), m.end())]
     if "recurring" in kinds:
         found += [Span("recurring", m.start(), m.end(), m.group(0).strip()) for m in RECURRING.finditer(text)]
     if "duration" in kinds:
-        found += [Span("duration", m.start(), m.end(), m.group(0).strip()) for m in DURATION.finditer(text)]
+        found += [Span("duration", m.start(), m.end(), m.group(0).strip()) for m in DURATION.finditer(text)
+                  if not _inside_date(text, m.start(), m.end())]
     if "time" in kinds:
         found += [Span("time", m.start(), m.end(), m.group(0).strip()) for m in TIME.finditer(text)
                   if re.search(r"\d\s*(?:h|giờ)", m.group(0))]

@@ -121,40 +121,49 @@ class Coverage:
 
 
 def coverage(terms: Sequence[str], unit: Unit, weight: Callable[[str], float], folded: bool,
-             pairs: Sequence[tuple[str, str]] = ()) -> Coverage:
+             pairs: Sequence[tuple[str, str]] = (), given: frozenset[str] = frozenset()) -> Coverage:
     """IDF-weighted share of question terms (and of the pairs adjacent in the question) in the unit.
 
-    A term found only in the unit's context (section heading, document title) counts half.
+    A term found only in the unit's context (section headings) counts half. Terms in `given` —
+    the words that name the unit's document (its title, issuer, opening) — are satisfied by the
+    document itself: they count as found, and `in_text` is measured on the other terms, the ones
+    that describe the fact.
     """
     if not terms:
         return Coverage(0.0, 0.0)
     own = keys_of(unit.text, folded)
     own_set, ctx_set = set(own), set(keys_of(unit.context, folded))
     own_pairs = set(zip(own, own[1:], strict=False))
-    total = found = found_text = 0.0
+    total = found = found_text = text_total = 0.0
     for term in dict.fromkeys(terms):
         w = weight(term)
         total += w
         if term in own_set:
             found += w
             found_text += w
-        elif term in ctx_set:
-            found += 0.5 * w
+            text_total += w
+        elif term in given:
+            found += w
+        else:
+            text_total += w
+            if term in ctx_set:
+                found += 0.5 * w
+    in_text = found_text / text_total if text_total else 1.0
     pairs = list(dict.fromkeys(pairs))
     uni = found / total if total else 0.0
     if not pairs:
-        return Coverage(uni, found_text / total if total else 0.0)
+        return Coverage(uni, in_text)
     ctx_keys = keys_of(unit.context, folded)
     ctx_pairs = set(zip(ctx_keys, ctx_keys[1:], strict=False))
     pair_total = pair_found = 0.0
     for a, b in pairs:
         w = weight(a) + weight(b)
         pair_total += w
-        if (a, b) in own_pairs:
+        if (a, b) in own_pairs or (a in given and b in given):
             pair_found += w
         elif (a, b) in ctx_pairs:
             pair_found += 0.5 * w
-    return Coverage(0.6 * uni + 0.4 * (pair_found / pair_total), found_text / total if total else 0.0)
+    return Coverage(0.6 * uni + 0.4 * (pair_found / pair_total), in_text)
 
 
 def is_agency_heading(line: str) -> bool:

@@ -25,6 +25,7 @@ from rag.ingest.chunking import build_chunks
 from rag.ingest.header import parse_meta_and_layout
 from rag.ingest.loaders import LoadError, doc_id_for, iter_files, load_document
 from rag.ingest.normalize import normalize_text
+from rag.text import KEY_VERSION
 from rag.types import Chunk, DocMeta, SourceDoc
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,7 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
 
 def load_lexical(store: Store, settings: Settings) -> LexicalIndex:
     """The BM25 index for the store's current content: from the disk cache, or rebuilt."""
-    fingerprint = store.fingerprint() + f"-{settings.bm25_k1}-{settings.bm25_b}"
+    fingerprint = store.fingerprint() + f"-{settings.bm25_k1}-{settings.bm25_b}-k{KEY_VERSION}"
     folder = settings.cache_dir / f"bm25-{fingerprint}"
     cached = LexicalIndex.load(folder) if folder.exists() else None
     if cached is not None:

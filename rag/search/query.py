@@ -6,8 +6,10 @@ diacritics is understood the same way.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rag.text import has_diacritics, match_key, strip_accents
 
@@ -85,6 +87,7 @@ class QueryInfo:
     text: str
     folded: str
     kind: str
+    expanded: str = ""  # the question with abbreviations written out ('' when it has none)
     doc_refs: tuple[DocRef, ...] = ()
     clause_path: str | None = None
     years: tuple[str, ...] = ()
@@ -114,9 +117,39 @@ def _clause_path(folded: str) -> str | None:
     return None
 
 
+_ABBREVIATIONS_FILE = Path(__file__).with_name("data") / "abbreviations.tsv"
+_LOWERCASE_AMBIGUOUS = {"ai", "cp", "dn", "tt"}  # also plain words when typed in lower case
+
+
+@functools.cache
+def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern, full form) for each abbreviation of the data file, longest first."""
+    pairs = []
+    for line in _ABBREVIATIONS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        short, full = line.split("\t", 1)
+        flags = re.I if short.lower() not in _LOWERCASE_AMBIGUOUS else 0
+        pattern = re.compile(rf"(?<![\w/&-]){re.escape(short)}(?![\w/&-])", flags)
+        pairs.append((len(short), pattern, full.strip()))
+    return tuple((p, f) for _, p, f in sorted(pairs, key=lambda x: -x[0]))
+
+
+def expand_abbreviations(text: str) -> str:
+    """'Bộ GD&ĐT', 'chương trình MTQG' → their full forms, so a question matches either way of writing.
+
+    A question typed without diacritics gets the full forms without diacritics too.
+    """
+    plain = not has_diacritics(text)
+    for pattern, full in _abbreviations():
+        text = pattern.sub(strip_accents(full).lower() if plain else full, text)
+    return text
+
+
 def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
     """Pick out what the question names and what it asks for."""
-    key = match_key(question)
+    expanded = expand_abbreviations(question)
+    key = match_key(expanded)
     folded = strip_accents(key)
     refs: list[DocRef] = []
     for m in _NUMBER_REF.finditer(folded):
@@ -160,6 +193,6 @@ def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
     pairs = tuple((a, b) for (a, ka), (b, kb) in zip(zip(syllables, keep, strict=True),
                                                    zip(syllables[1:], keep[1:], strict=True), strict=False) if ka and kb)
     return QueryInfo(
-        text=question, folded=folded, kind=kind, doc_refs=tuple(refs), clause_path=_clause_path(folded),
+        text=question, expanded=expanded if expanded != question else "", folded=folded, kind=kind, doc_refs=tuple(refs), clause_path=_clause_path(folded),
         years=years, places=places, terms=terms, pairs=pairs,
     )

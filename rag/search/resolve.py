@@ -24,6 +24,7 @@ from rag.types import DocMeta
 
 _NUMBER_IN_TEXT = re.compile(r"(\d{1,5})\s*/\s*((?:\d{4}/)?[A-ZĐ][\wĐđ]*(?:-[\wĐđ&]+)*)")
 _K1, _B = 1.2, 0.5
+_PLACE_BOOST = 1.5
 
 
 def _folded(text: str | None) -> str:
@@ -121,7 +122,11 @@ def resolve(info: QueryInfo, index: DocIndex, doc_filter: Sequence[str] | None =
             if not _topic_words(info):
                 return DocChoice((), (), f"Không có văn bản số {refs} trong các văn bản đã lập chỉ mục.")
             restricted = None  # the number may be of a document cited in the text: search by topic
-    raw = index.scores(info.text)
+    raw = index.scores(f"{info.text} {info.expanded}" if info.expanded else info.text)
+    if info.places:  # a document of (or about) the place the question names comes first
+        for doc_id in raw:
+            if _names_place(index.metas[doc_id], info.places):
+                raw[doc_id] *= _PLACE_BOOST
     allowed = set(restricted if restricted is not None else pool)
     ranked = sorted(((d, s) for d, s in raw.items() if d in allowed), key=lambda x: -x[1])
     if restricted is not None:
@@ -129,6 +134,11 @@ def resolve(info: QueryInfo, index: DocIndex, doc_filter: Sequence[str] | None =
     best = ranked[0][1] if ranked and ranked[0][1] > 0 else 1.0
     scores = tuple((d, max(0.0, s) / best) for d, s in ranked)
     return DocChoice(scores, tuple(restricted) if restricted is not None else None)
+
+
+def _names_place(meta: DocMeta, places: Sequence[str]) -> bool:
+    named = _folded(f"{meta.place or ''} {meta.issuer or ''} {meta.title or ''}")
+    return any(_folded(p) in named for p in places)
 
 
 def _topic_words(info: QueryInfo) -> bool:

@@ -70,7 +70,7 @@ class Retriever:
             return Retrieval((), (), choice.problem, choice)
         docs = list(choice.restricted) if choice.restricted is not None else (
             list(doc_filter) if doc_filter is not None else None)
-        text = query_text or info.text
+        text = query_text or (f"{info.text} {info.expanded}" if info.expanded else info.text)
         n = self.settings.candidates
         allowed = None if docs is None else self.corpus.chunk_ids_of(docs)
         rankings: list[tuple[Sequence[str], float]] = [
