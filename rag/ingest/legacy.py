@@ -236,12 +236,12 @@ def decode_legacy_bytes(raw: bytes) -> tuple[str, str] | None:
 
 def _looks_legacy(text: str) -> bool:
     """Cheap pre-check: letters from Latin-1's upper half and almost none of Unicode Vietnamese."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if len(letters) < 20:
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 20:
         return False
     latin1 = sum("\u00a0" <= ch <= "\u00ff" for ch in text)
-    vietnamese = sum(ord(ch) > 0xFF for ch in letters)
-    return latin1 >= 0.02 * len(letters) and vietnamese <= 0.01 * len(letters)
+    vietnamese = sum(ord(ch) > 0xFF and ch.isalpha() for ch in text)
+    return latin1 >= 0.02 * letters and vietnamese <= 0.01 * letters
 
 
 _DECODERS = {TCVN3: tcvn3_decode, VNI: vni_decode}
