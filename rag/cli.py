@@ -22,6 +22,9 @@ def documents(settings: Settings) -> list[dict[str, Any]]:
             "doc_type": record.get("doc_type"), "issuer": record.get("issuer"), "place": record.get("place"),
             "issued_on": record.get("issued_on"), "issued_text": record.get("issued_text"),
             "title": record.get("title"), "signer": record.get("signer"), "n_chunks": record.get("n_chunks", 0),
+            # how the text was obtained: "ocr" words may hold recognition errors; a converted text was legacy-encoded
+            "text_origin": record.get("text_origin", "text"), "ocr_pages": record.get("ocr_pages", 0),
+            "converted_from": record.get("converted_from") or None,
         })
     return out
 
@@ -35,8 +38,11 @@ def _cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
         print("Chỉ mục chưa có văn bản nào. Chạy: python ingest.py corpus/")
     for d in docs:
         label = f"{d['doc_type'] or 'Văn bản'} {d['number'] or '(không ghi số)'}"
+        origin = f"; chữ nhận dạng bằng OCR ({d['ocr_pages']} trang)" if d["text_origin"] == "ocr" else ""
+        if d["converted_from"]:
+            origin += f"; đã chuyển mã {d['converted_from']} → Unicode"
         print(f"{d['doc_id']}\n  {label} — {d['issuer'] or '?'}, {d['issued_text'] or '?'}; "
-              f"{d['n_chunks']} đoạn\n  {d['title'] or ''}")
+              f"{d['n_chunks']} đoạn{origin}\n  {d['title'] or ''}")
     return 0
 
 

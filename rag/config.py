@@ -35,6 +35,16 @@ class Settings(BaseSettings):
     max_file_mb: float = 50.0
     max_pages: int = 2000
     parse_timeout_s: float = 120.0
+    max_unpacked_mb: float = 500.0  # a DOCX (zip) that inflates past this is a decompression bomb
+
+    # OCR of scanned PDFs (Debian tesseract-ocr + tesseract-ocr-vie)
+    ocr_enabled: bool = True
+    ocr_command: str = "tesseract"
+    ocr_language: str = "vie"
+    ocr_dpi: int = 300
+    ocr_max_pages: int = 300  # ~2 s a page on one core: 300 pages is ten minutes
+    ocr_page_timeout_s: float = 120.0
+    ocr_max_pixels: int = 40_000_000  # an A3 page at 300 dpi is 17 M; larger pages are rendered coarser
 
     # Chunking
     chunk_max_chars: int = 1200
@@ -65,7 +75,9 @@ class Settings(BaseSettings):
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
     ui_max_upload_mb: float = 20.0
-    ui_queue_size: int = 16
+    ui_queue_size: int = 256  # requests that wait (not refused) when every worker is busy
+    ui_concurrency: int = 2  # questions answered at once (the machine has 2 cores)
+    max_question_chars: int = 1000
     ui_auth_user: str | None = None
     ui_auth_password: SecretStr | None = None
 

@@ -24,6 +24,13 @@ class SourceDoc:
     text: str
     pages: tuple[PageSpan, ...]
     sha256: str
+    ocr_pages: int = 0  # pages whose text was read by OCR (a scan) rather than from the file's text layer
+    converted_from: str = ""  # legacy encoding the text was converted from: TCVN3, VNI, Windows-1258
+
+    @property
+    def text_origin(self) -> str:
+        """'ocr' when any page was read by OCR (its words may hold recognition errors), else 'text'."""
+        return "ocr" if self.ocr_pages else "text"
 
 
 @dataclass(frozen=True)

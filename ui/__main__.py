@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"⚠ Đang mở cho mạng ({args.host}) mà không có mật khẩu: đặt RAG_UI_AUTH_USER và "
               "RAG_UI_AUTH_PASSWORD cho văn phòng dùng chung.", file=sys.stderr)
     blocks = build(settings)
-    blocks.queue(max_size=settings.ui_queue_size, default_concurrency_limit=2)
+    blocks.queue(max_size=settings.ui_queue_size, default_concurrency_limit=settings.ui_concurrency)
     print(f"Trợ lý văn bản chỉ đạo: http://{args.host}:{args.port}", flush=True)
     blocks.launch(
         server_name=args.host, server_port=args.port, share=False, auth=auth, show_error=False,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from rag.ingest.loaders import SUPPORTED
 from rag.ingest.pipeline import IndexBusy, format_report, ingest
 from rag.search.followup import Turn
 from ui.render import documents_table, lookup_html, plain, source_cards
+from ui.uploads import place_upload
 
 log = logging.getLogger(__name__)
 ALL = "Tất cả"
@@ -29,6 +29,11 @@ EXAMPLES = [
     "ai ky chi thi 02/CT-UBND",
 ]
 DOC_COLUMNS = ["Số", "Loại", "Cơ quan ban hành", "Ngày ban hành", "Trích yếu", "Số đoạn", "Mã"]
+
+
+def user_error(message: str) -> gr.Error:
+    """A mistake the user can fix: a Vietnamese modal, and no traceback in the server log."""
+    return gr.Error(message, title="Chưa thực hiện được", print_exception=False)
 
 
 class App:
@@ -69,12 +74,13 @@ class App:
             year: str) -> tuple[list[dict[str, Any]], str, Turn | None, str]:
         question = (message or "").strip()
         if not question:
-            raise gr.Error("Hãy nhập câu hỏi.")
-        if len(question) > 1000:
-            raise gr.Error("Câu hỏi quá dài (tối đa 1000 ký tự).")
+            raise user_error("Hãy nhập câu hỏi.")
+        if len(question) > self.settings.max_question_chars:
+            raise user_error(f"Câu hỏi quá dài ({len(question)} ký tự, tối đa {self.settings.max_question_chars}): "
+                             "hãy hỏi ngắn gọn một ý.")
         docs = self.doc_filter(doc, doc_type, year)
         if docs == []:
-            raise gr.Error("Không có văn bản nào khớp bộ lọc đã chọn.")
+            raise user_error("Không có văn bản nào khớp bộ lọc đã chọn.")
         answer, turn = self.assistant.converse(question, last if isinstance(last, Turn) else None, doc_filter=docs)
         resolved = turn.resolved
         shown = plain(answer.text)
@@ -87,7 +93,7 @@ class App:
     def lookup(self, reference: str) -> tuple[str, Any]:
         reference = (reference or "").strip()
         if not reference:
-            raise gr.Error("Nhập số văn bản, ví dụ «33/KH-UBND mục IV».")
+            raise user_error("Nhập số văn bản, ví dụ «33/KH-UBND mục IV».")
         found = self.assistant.lookup(reference)
         outline = [f"{c['path']} — {c['heading'][:80]}" for c in (found or {}).get("outline", [])]
         wants_facts = found is not None and not any(w in reference.lower() for w in ("mục", "điều", "khoản"))
@@ -107,30 +113,45 @@ class App:
     def table(self) -> list[list[Any]]:
         return documents_table(documents(self.settings))
 
-    def upload(self, files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[str, list[list[Any]], str]:  # noqa: B008
+    def upload(self, files: list[str] | None, replace: bool = False,
+               progress: gr.Progress = gr.Progress()) -> tuple[str, list[list[Any]], str]:  # noqa: B008
+        """Ingest uploaded files as `uploads/<name>`: a corpus document is never replaced by an upload."""
         if not files:
-            raise gr.Error("Chưa chọn tệp nào.")
-        folder = self.settings.index_dir / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        saved = []
+            raise user_error("Chưa chọn tệp nào.")
         for file in files:
-            src = Path(file)
-            if src.suffix.lower() not in SUPPORTED:
-                raise gr.Error(f"Tệp {src.name}: định dạng chưa hỗ trợ (chỉ PDF, DOCX, TXT, MD, HTML).")
-            target = folder / src.name
-            shutil.copyfile(src, target)
-            saved.append(target)
+            if Path(file).suffix.lower() not in SUPPORTED:
+                raise user_error(f"Tệp {Path(file).name}: định dạng chưa hỗ trợ (chỉ PDF, DOCX, TXT, MD, HTML).")
         progress(0, desc="Đang nạp…")
         with self.lock:
+            saved, notes = [], []
+            for file in files:
+                target, note = place_upload(Path(file), self.settings.index_dir / "uploads", bool(replace),
+                                            self.assistant.corpus.metas)
+                saved.append(target)
+                if note:
+                    notes.append(f"- ℹ **{Path(file).name}**: {note}.")
             try:
-                report = ingest(saved, self.settings,
+                report = ingest(saved, self.settings, root=self.settings.index_dir,
                                 progress=lambda n, total, name: progress((n - 1) / total, desc=f"Đang nạp {name}"))
             except IndexBusy as busy:
-                raise gr.Error(str(busy)) from busy
+                raise user_error(str(busy)) from busy
             self.assistant.refresh(force=True)
         lines = [f"- ✓ {d}" for d in report.added + report.updated] + [f"- = {d} (không đổi)" for d in report.unchanged]
         lines += [f"- ✗ **{Path(f.path).name}**: {f.reason}. Cách xử lý: {f.fix}." for f in report.failed]
+        lines += notes + self._same_number_notes(report.added + report.updated)
         return format_report(report).split("\n")[-1 - len(report.failed)] + "\n\n" + "\n".join(lines), self.table(), self.banner()
+
+    def _same_number_notes(self, doc_ids: list[str]) -> list[str]:
+        """Warn when an upload carries the number of a document already indexed (a copy, or a forgery)."""
+        metas, notes = self.assistant.corpus.metas, []
+        for doc_id in doc_ids:
+            number = metas[doc_id].number if doc_id in metas else None
+            others = sorted(d for d, m in metas.items() if d != doc_id and number and m.number == number)
+            if others:
+                notes.append(f"- ⚠ **{doc_id}** mang số {number}, trùng với văn bản đã có `{others[0]}`: cả hai "
+                             "được giữ, câu trả lời ghi rõ nguồn; nếu bản tải lên không đúng, hãy xóa nó khỏi thư mục "
+                             "uploads và nạp lại.")
+        return notes
 
     # ------------------------------------------------------------------ Đánh giá
     def evaluate(self, uploaded: str | None, preset: str | None, progress: gr.Progress = gr.Progress()) -> tuple[str, str, str, str | None]:  # noqa: B008
@@ -139,13 +160,13 @@ class App:
 
         source = Path(uploaded) if uploaded else (PROJECT_ROOT / "eval" / "questions" / preset if preset else None)
         if source is None:
-            raise gr.Error("Chọn một bộ câu hỏi có sẵn hoặc tải lên tệp .jsonl.")
+            raise user_error("Chọn một bộ câu hỏi có sẵn hoặc tải lên tệp .jsonl.")
         out = self.settings.index_dir / "eval-runs" / time.strftime("%Y%m%d-%H%M%S")
         progress(0.1, desc="Đang chạy đánh giá…")
         try:
             summary = run_questions(source, out, self.settings, self.settings.top_k, ["project"])
         except EvalInputError as err:
-            raise gr.Error(str(err)) from err
+            raise user_error(str(err)) from err
         overall = table({"project": summary["overall"]})
         per_type = table(summary["by_type"])
         report = (out / "report.md").read_text(encoding="utf-8")
@@ -202,9 +223,11 @@ def build(settings: Settings) -> gr.Blocks:
                                      elem_id="documents")
                 files = gr.File(label=f"Tải lên PDF/DOCX/TXT (tối đa {settings.ui_max_upload_mb:.0f} MB mỗi tệp)",
                                 file_count="multiple", file_types=list(SUPPORTED), elem_id="upload")
+                replace = gr.Checkbox(False, label="Thay thế bản tải lên trùng tên (ghi đè bản cũ)", elem_id="replace")
                 load = gr.Button("Nạp vào chỉ mục", variant="primary", elem_id="ingest")
                 result = gr.Markdown(elem_id="ingest-result")
-                load.click(app.upload, files, [result, table, banner], api_name="ingest", concurrency_limit=1)
+                load.click(app.upload, [files, replace], [result, table, banner], api_name="ingest",
+                           concurrency_limit=1)
             with gr.Tab("Đánh giá", id="eval"):
                 with gr.Row():
                     preset = gr.Dropdown(presets, value=presets[0] if presets else None, label="Bộ câu hỏi có sẵn")

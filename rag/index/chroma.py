@@ -133,7 +133,9 @@ class Store:
                 metadatas=[chunk_metadata(c, meta, v is not None) for c, meta, v in part],
             )
         records: list[Any] = [_clean({**asdict(meta), **extra, "source": doc.path, "sha256": doc.sha256,
-                           "n_chunks": len(chunks), "pages": json.dumps([asdict(p) for p in doc.pages])})
+                           "n_chunks": len(chunks), "pages": json.dumps([asdict(p) for p in doc.pages]),
+                                       "text_origin": doc.text_origin, "ocr_pages": doc.ocr_pages,
+                                       "converted_from": doc.converted_from})
                    for doc, meta, chunks, _ in items]
         self.docs.upsert(ids=[doc.doc_id for doc, _, _, _ in items], documents=[doc.text for doc, _, _, _ in items],
                          embeddings=np.zeros((len(items), 1), dtype=np.float32), metadatas=records)

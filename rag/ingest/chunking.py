@@ -22,9 +22,13 @@ PARAGRAPH_PATH = "đoạn"
 APPENDIX_PATH = "phụ lục"
 
 
-def chunk_id(doc_sha256: str, path: str, start: int, end: int) -> str:
-    """Deterministic id: the same document content always yields the same ids."""
-    return hashlib.sha256(f"{doc_sha256}|{path}|{start}|{end}".encode()).hexdigest()[:32]
+def chunk_id(doc_id: str, doc_sha256: str, path: str, start: int, end: int) -> str:
+    """Deterministic id of a chunk of one document: the same document and content give the same id.
+
+    The document's id is part of it: byte-identical copies under two names are two documents
+    with their own chunks, so deleting one leaves the other whole.
+    """
+    return hashlib.sha256(f"{doc_id}\0{doc_sha256}|{path}|{start}|{end}".encode()).hexdigest()[:32]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -69,7 +73,7 @@ class _Builder:
         ancestors = tuple((c.path, c.heading, c.start, c.head_end) for c in trail)
         for s, e in split_sentences(self.text, *_trim(self.text, start, end), self.max_chars):
             self.chunks.append(Chunk(
-                chunk_id=chunk_id(self.sha, path, s, e), doc_id=self.doc_id, text=self.text[s:e],
+                chunk_id=chunk_id(self.doc_id, self.sha, path, s, e), doc_id=self.doc_id, text=self.text[s:e],
                 path=path, breadcrumb=" › ".join(crumbs), start=s, end=e,
                 page=page_at(self.pages, s), section=section, ancestors=ancestors,
             ))

@@ -24,32 +24,11 @@ _LOWER_START = re.compile(r"^[a-zàáảãạăằắẳẵặâầấẩẫậ�
 _DASH_ITEM = re.compile(r"^[-–•+]\s+[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]")
 
 
-# Characters that betray text typed in the legacy TCVN3 (ABC) or VNI encodings.
-_TCVN3_CHARS = set("¸µ¶·¹¨©ª«¬®§¦¤¥¢£¡")
-_VNI_CHARS = set("ñöôùøõïäëåæ")
-
-
 def clean_unicode(text: str) -> str:
     """NFC, LF line ends, no invisible or control characters, no-break spaces as spaces."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_INVISIBLE)
     return _CONTROL.sub(" ", text)
-
-
-def detect_legacy_encoding(text: str) -> str | None:
-    """Name of the legacy Vietnamese encoding the text was typed in ('TCVN3', 'VNI'), or None."""
-    letters = sum(ch.isalpha() for ch in text)
-    if letters < 50:
-        return None
-    # Unicode Vietnamese letters beyond Latin-1 (ă, ơ, ư, đ, ạ, …); the legacy encodings have none
-    viet = sum(ord(ch) > 0xFF for ch in text if ch.isalpha()) / letters
-    if viet > 0.01:
-        return None
-    if sum(ch in _TCVN3_CHARS for ch in text) / letters > 0.02:
-        return "TCVN3"
-    if sum(ch in _VNI_CHARS for ch in text) / letters > 0.02:
-        return "VNI"
-    return None
 
 
 def _has_lower(text: str) -> bool:

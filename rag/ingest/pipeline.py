@@ -3,6 +3,11 @@
 Each file is a unit of work: its chunks are swapped in under deterministic ids, then its
 manifest record is written. A crash leaves at most one file to redo; a re-run skips
 unchanged files, replaces changed ones, and never duplicates.
+
+Each file is also its own failure domain: whatever goes wrong while reading and parsing one
+file (a LoadError the user can fix, or an exception no one foresaw in a library) is reported
+for that file in one Vietnamese line, its traceback goes to the index's ingest.log, and the
+other files are indexed. Failures of the index itself (the store, the model) still stop the run.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 from tqdm import tqdm
@@ -23,13 +29,16 @@ from rag.index.embeddings import Embedder, make_embedder
 from rag.index.lexical import LexicalIndex
 from rag.ingest.chunking import build_chunks
 from rag.ingest.header import parse_meta_and_layout
-from rag.ingest.loaders import LoadError, doc_id_for, iter_files, load_document
+from rag.ingest.loaders import LoadError, check_file, doc_id_for, file_sha256, iter_files, load_document
 from rag.ingest.normalize import normalize_text
 from rag.text import KEY_VERSION
 from rag.types import Chunk, DocMeta, SourceDoc
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
+# Version of the chunk ids written with a document record. Records without it (written when ids
+# ignored the document) are re-indexed once, which repairs byte-identical copies left without chunks.
+ID_SCHEME = 2
 
 
 class IndexBusy(Exception):
@@ -100,7 +109,8 @@ def index_texts(records: Iterable[tuple[str, str, str]], settings: Settings, emb
             offset += len(cs)
             report.added.append(doc.doc_id)
             report.chunks_written += len(cs)
-        store.replace_documents(items, {"embedding_model": embedder.name if embedder else ""})  # type: ignore[arg-type]
+        store.replace_documents(items, {"embedding_model": embedder.name if embedder else "",  # type: ignore[arg-type]
+                                        "id_scheme": ID_SCHEME})
         batch.clear()
 
     for doc_id, raw, source in tqdm(items, desc="Nạp văn bản", unit="vb", disable=not progress):
@@ -119,15 +129,57 @@ def index_texts(records: Iterable[tuple[str, str, str]], settings: Settings, emb
     return report
 
 
-def _sha_of(path: Path) -> str:
-    import hashlib
+class _OcrProgress:
+    """OCR page progress of one file: to the UI's callback, or a tqdm bar on the console."""
 
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    def __init__(self, file: Path, n: int, total: int, progress: Progress | None):
+        self.file, self.n, self.total, self.progress = file, n, total, progress
+        self.bar: tqdm | None = None
+
+    def __call__(self, done: int, pages: int) -> None:
+        if self.progress:
+            self.progress(self.n, self.total, f"{self.file.name} — nhận dạng chữ (OCR) trang {done}/{pages}")
+            return
+        if self.bar is None:
+            self.bar = tqdm(total=pages, desc=f"OCR {self.file.name}", unit="trang", leave=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _failure_log(settings: Settings) -> tuple[logging.Logger, logging.Handler]:
+    """A logger writing tracebacks of unforeseen per-file failures to <index>/ingest.log, not the console."""
+    logger = logging.getLogger("rag.ingest.failures")
+    logger.propagate = False  # the console shows one line per file; the traceback is for the maintainer
+    logger.setLevel(logging.DEBUG)
+    handler = logging.FileHandler(settings.index_dir / "ingest.log", encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    return logger, handler
+
+
+def _prepare(file: Path, root: Path, doc_id: str, known: dict[str, Any] | None, current_model: str, settings: Settings,
+             on_page: _OcrProgress) -> tuple[SourceDoc, DocMeta, list[Chunk]] | None:
+    """Load and parse one file; None when the index already holds this exact file."""
+    check_file(file, root, settings)  # before hashing: an oversized file is never read
+    if known and known.get("sha256") == file_sha256(file) and known.get("id_scheme") == ID_SCHEME and (
+            known.get("embedding_model", "") == current_model or not current_model):
+        return None
+    doc = load_document(file, settings, root, on_page=on_page)
+    meta, chunks = parse_document(doc, settings)
+    return doc, meta, chunks
 
 
 def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress: Progress | None = None,
-           embedder: Embedder | None = None, use_model: bool = True) -> IngestReport:
-    """Index the files under `paths`. Raises IndexBusy when another writer holds the index."""
+           embedder: Embedder | None = None, use_model: bool = True, root: Path | None = None) -> IngestReport:
+    """Index the files under `paths`. Raises IndexBusy when another writer holds the index.
+
+    Document ids are paths relative to the folder given (or to `root` when set: uploads are
+    ingested relative to the index folder, so they live under `uploads/` and never take the id
+    of a corpus file).
+    """
     started = time.perf_counter()
     report = IngestReport()
     settings.index_dir.mkdir(parents=True, exist_ok=True)
@@ -137,6 +189,7 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
     except Timeout as exc:
         raise IndexBusy(f"Một tiến trình khác đang nạp văn bản vào chỉ mục {settings.index_dir}; "
                         "hãy đợi nó xong rồi chạy lại.") from exc
+    failures, handler = _failure_log(settings)
     try:
         if embedder is None and use_model:
             embedder, report.notice = make_embedder(settings)
@@ -150,24 +203,36 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
         manifest = store.manifest()
         files = list(iter_files(paths))
         bar = tqdm(files, desc="Nạp văn bản", unit="tệp", disable=progress is not None or len(files) < 2)
-        for n, (file, root) in enumerate(bar, start=1):
-            doc_id = doc_id_for(file, root)
+        for n, (file, found_in) in enumerate(bar, start=1):
+            base = root or found_in
+            doc_id = doc_id_for(file, base)
             if progress:
                 progress(n, len(files), file.name)
+            known = manifest.get(doc_id)
+            on_page = _OcrProgress(file, n, len(files), progress)
             try:
-                known = manifest.get(doc_id)
-                if known and file.exists() and known.get("sha256") == _sha_of(file) and (
-                        known.get("embedding_model", "") == current_model or not current_model):
-                    report.unchanged.append(doc_id)
-                    continue
-                doc = load_document(file, settings, root)
-                meta, chunks = parse_document(doc, settings)
-                vectors = embed_chunks(embedder, chunks) if embedder and chunks else None
-                store.replace_document(doc, meta, chunks, vectors, {"embedding_model": current_model})  # type: ignore[arg-type]
-                (report.updated if known else report.added).append(doc_id)
-                report.chunks_written += len(chunks)
+                prepared = _prepare(file, base, doc_id, known, current_model, settings, on_page)
             except LoadError as err:
                 report.failed.append(Failure(str(file), err.reason, err.fix))
+                continue
+            except Exception as exc:  # noqa: BLE001 — the per-file boundary: a library's surprise costs this file only
+                failures.debug("unforeseen failure reading %s", file, exc_info=True)
+                report.failed.append(Failure(
+                    str(file), f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:160]})",
+                    f"mở và lưu lại tệp rồi nạp lại; nếu vẫn lỗi, gửi {settings.index_dir / 'ingest.log'} "
+                    "cho người quản trị"))
+                continue
+            finally:
+                on_page.close()
+            if prepared is None:
+                report.unchanged.append(doc_id)
+                continue
+            doc, meta, chunks = prepared
+            vectors = embed_chunks(embedder, chunks) if embedder and chunks else None
+            store.replace_document(doc, meta, chunks, vectors,  # type: ignore[arg-type]
+                                   {"embedding_model": current_model, "id_scheme": ID_SCHEME})
+            (report.updated if known else report.added).append(doc_id)
+            report.chunks_written += len(chunks)
         if prune:
             for doc_id, record in store.manifest().items():
                 if not Path(str(record.get("source", ""))).exists():
@@ -177,6 +242,8 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
         report.total_chunks = store.count()
         load_lexical(store, settings)
     finally:
+        failures.removeHandler(handler)
+        handler.close()
         lock.release()
     report.seconds = time.perf_counter() - started
     return report

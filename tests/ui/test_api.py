@@ -78,3 +78,24 @@ def test_evaluation_tab_runs_a_question_set(ui_server):
     assert "| target |" in by_type and "| unanswerable |" in by_type
     with open(report, encoding="utf-8") as fh:
         assert fh.read().startswith("# Evaluation")
+
+
+def test_empty_and_oversized_questions_get_a_vietnamese_message_and_no_traceback(ui_server):
+    from gradio_client import Client
+
+    client = Client(ui_server.url, verbose=False)
+    too_long = "Tỷ lệ đô thị hóa " * 100
+    for question, words in (("", "Hãy nhập câu hỏi"), ("   ", "Hãy nhập câu hỏi"), (too_long, "Câu hỏi quá dài")):
+        with pytest.raises(Exception) as info:  # gradio_client's AppError carries the handler's message
+            client.predict(question, [], None, "Tất cả", "Tất cả", "Tất cả", api_name="/ask")
+        assert words in str(info.value)
+    log = (ui_server.index_dir / "server.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log and "gr.Error" not in log
+
+
+def test_twenty_people_asking_at_once_all_get_answers(ui_server):
+    """The office load in miniature (20 users × 1 question); 20 × 10 is measured by eval.ui_load."""
+    from eval.ui_load import run_load
+
+    result = run_load(ui_server.url, users=20, questions=1)
+    assert result["errors"] == 0 and result["answered"] == 20, result

@@ -62,7 +62,7 @@ def test_uploaded_document_becomes_answerable(page, tmp_path):
     page.locator("#upload input[type=file]").set_input_files(str(doc))
     page.wait_for_timeout(1500)
     page.locator("#ingest").click()
-    page.wait_for_function("document.querySelector('#ingest-result').innerText.includes('✓ ke-hoach-45-rung.txt')",
+    page.wait_for_function("document.querySelector('#ingest-result').innerText.includes('✓ uploads/ke-hoach-45-rung.txt')",
                            timeout=60000)
     assert "45/KH-UBND" in page.locator("#documents").inner_text()
     page.get_by_role("tab", name="Hỏi đáp").click()

@@ -88,3 +88,14 @@ def test_random_documents_chunk_spans_are_exact(lines, blank):
     chunks, _, _ = _chunks(text, max_chars=200)
     for c in chunks:
         assert text[c.start:c.end] == c.text
+
+
+def test_chunk_ids_belong_to_their_document():
+    text = normalize_text(SEEDS["ct02"].read_text(encoding="utf-8"))
+    meta, layout = parse_meta_and_layout(text)
+    first = build_chunks("a/ct02.txt", "sha", text, meta, layout)
+    again = build_chunks("a/ct02.txt", "sha", text, meta, layout)
+    copy = build_chunks("b/ban-sao.txt", "sha", text, meta, layout)
+    assert [c.chunk_id for c in first] == [c.chunk_id for c in again]  # deterministic
+    assert [c.text for c in copy] == [c.text for c in first]
+    assert not {c.chunk_id for c in copy} & {c.chunk_id for c in first}  # identical copies never collide

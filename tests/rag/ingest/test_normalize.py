@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.ingest.normalize import detect_legacy_encoding, normalize_pages, normalize_text
+from rag.ingest.normalize import normalize_pages, normalize_text
 from rag.text import contract_normalize, fold_tones, has_diacritics, match_key, strip_accents
 
 pytestmark = pytest.mark.unit
@@ -55,12 +55,6 @@ def test_pdf_reflow_joins_wrapped_lines_and_keeps_markers():
         "sôi nổi trong các cấp, nhiệm kỳ 2020 - 2025, hoàn thành.",
         "2. Thông qua đợt thi đua.",
     ]
-
-
-def test_legacy_tcvn3_is_detected():
-    tcvn3 = "Uû ban nh©n d©n thµnh phè CÇn Th¬ yªu cÇu c¸c së, ban, ngµnh thùc hiÖn tèt chØ thÞ nµy. " * 3
-    assert detect_legacy_encoding(tcvn3) == "TCVN3"
-    assert detect_legacy_encoding("Ủy ban nhân dân thành phố Cần Thơ yêu cầu các sở, ban, ngành " * 3) is None
 
 
 def test_contract_normalization():

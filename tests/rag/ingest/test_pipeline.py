@@ -62,7 +62,7 @@ def test_cli_exit_code_and_summary_without_traceback(corpus_copy, tmp_path):
     records = json.loads(docs.stdout)["documents"]
     kh33 = next(d for d in records if d["number"] == "33/KH-UBND")
     assert set(kh33) == {"doc_id", "source", "number", "doc_type", "issuer", "place", "issued_on",
-                         "issued_text", "title", "signer", "n_chunks"}
+                         "issued_text", "title", "signer", "n_chunks", "text_origin", "ocr_pages", "converted_from"}
     assert kh33["issued_on"] == "2024-02-21" and kh33["n_chunks"] > 30
     blank = next(d for d in records if d["place"] == "Tuần Giáo")
     assert blank["number"] is None and blank["issued_on"] is None
