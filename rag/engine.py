@@ -102,8 +102,10 @@ class Assistant:
         context = None
         resolved = question
         if previous is not None and leans_on_previous(question):
-            resolved = resolve_followup(previous.resolved, question)
             own = analyze(question, self.corpus.places)
+            # a short follow-up ('Còn năm 2023 thì sao?') is the previous question with what changed
+            # swapped in; a longer one stands on its own words, in the previous answer's documents
+            resolved = resolve_followup(previous.resolved, question) if len(own.terms) < 4 else question
             terms = previous.terms if len(own.terms) < 4 else ()
             context = Context(previous.doc_ids, terms, need_of(previous.resolved))
         info = analyze(resolved, self.corpus.places)

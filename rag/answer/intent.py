@@ -56,11 +56,11 @@ _RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
      Need(("quantity",), strict=True, label="quantity")),
     ("recipient", re.compile(r"\b(ve dau|gui (ve |cho |toi )?dau|(gui|bao cao|nop)( ve| len| cho| toi)? (co quan|don vi|bo|so|"
                              r"noi) nao|qua (co quan|don vi) nao|thong qua (co quan|don vi)? ?nao|len dau|o dau)"),
-     Need(("agency",), label="recipient")),
+     Need(("agency",), strict=True, label="recipient")),
     ("agency", re.compile(r"\b((co quan|don vi|bo|so|cap|ben|dia phuong|tinh|thanh pho|xa|phuong|to chuc|cong ty|ngan hang|"
                           r"trung tam|cuc|ban|phong|noi|lanh dao) nao|ai\b|ve dau|gui (ve )?dau|o dau|dau moi|chu tri|"
                           r"phoi hop voi|giao cho|chiu trach nhiem|thuoc ve|tham muu)"),
-     Need(("agency", "person"), label="agency")),
+     Need(("agency", "person"), strict=True, label="agency")),
 )
 _LIST = re.compile(
     r"\b(nhung|cac) (\w+ ){0,4}nao\b|\b(gom|bao gom) (nhung|cac|co)\b|\bgom (nhung )?gi\b|\bke ten\b|\bliet ke\b"
@@ -100,7 +100,7 @@ def need_of(question: str) -> Need:
     if wants_list and _GENERIC_LIST.search(folded):
         return Need(wants_list=True, label="list")  # 'gồm những ai/gì': the list itself is the answer
     if _PERSON.search(folded):
-        return Need(("person", "agency"), wants_list=wants_list, label="person")
+        return Need(("person", "agency"), strict=not wants_list, wants_list=wants_list, label="person")
     for _, pattern, need in _RULES:
         if pattern.search(folded):
             if need.label in ("quantity",) and re.search(r"\bbao nhieu (ngay|gio|thang|nam|tuan|phut)\b", folded):

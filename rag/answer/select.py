@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rag.answer.intent import Need
 from rag.answer.spans import Span, find_spans
-from rag.answer.units import Unit, coverage, keys_of, units_of
+from rag.answer.units import Unit, coverage, keys_of, under_agency_heading, units_of
 from rag.index.corpus import CorpusView
 from rag.search.query import QueryInfo
 from rag.text import contract_normalize, strip_accents
@@ -133,7 +133,10 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
             named = bool(info.clause_path) and (chunk.path == info.clause_path
                                                  or chunk.path.startswith(f"{info.clause_path}."))
             spans = answer_spans(unit.text, need, info.text)
-            if need.strict and not spans and not named:
+            if need.label == "agency":  # 'who does it': an agency that acts, or the heading the clause sits under
+                spans = [s for s in spans if s.kind != "agency" or is_actor(s, unit.text)]
+            if need.strict and not spans and not named and not (
+                    need.label == "agency" and under_agency_heading(unit)):
                 continue
             where = f"{unit.text} {unit.context} {unit.lead} {meta.title or ''} {(meta.issued_on or '')[:4]}"
             if info.years and not any(y in where for y in info.years):
@@ -168,6 +171,18 @@ def _mentions_place(places: Sequence[str], text: str) -> bool:
 
 
 _ACTOR_LEAD = re.compile(r"^\W*(?:\w{1,3}\)\s*)?(?:(?:Giao|Đề nghị|Yêu cầu|Chỉ đạo|Giao cho)\s+)?$")
+_ACTOR_BEFORE = re.compile(r"(?:\b(?:[Gg]iao|do|[Đđ]ề nghị|[Yy]êu cầu|giao cho)|[Cc]ơ quan (?:thực hiện|chủ trì|phối hợp)"
+                           r"|[Đđ]ơn vị (?:thực hiện|chủ trì|phối hợp)|[Cc]hủ trì)\s*:?\s*$")
+_ACTOR_AFTER = re.compile(r"^\s*(?:\([^)]{1,60}\)\s*)?,?\s*(?:chủ trì|phối hợp|thực hiện|có trách nhiệm|chịu trách nhiệm|tham mưu"
+                          r"|hướng dẫn|theo dõi|tổng hợp|xây dựng|tổ chức|triển khai|kiểm tra|rà soát|nghiên cứu|là cơ quan"
+                          r"|làm đầu mối|là đầu mối|cung cấp|quyết định|xem xét|giải quyết|phụ trách|quản lý|hỗ trợ|đôn đốc)\b")
+
+
+def is_actor(span: Span, text: str) -> bool:
+    """Is the agency the one who acts: opening the sentence, given the task ('Giao …', 'do …',
+    'Cơ quan thực hiện: …') or followed by the action ('… chủ trì, phối hợp …')?"""
+    return bool(_ACTOR_LEAD.match(text[:span.start]) or _ACTOR_BEFORE.search(text[max(0, span.start - 25):span.start])
+                or _ACTOR_AFTER.match(text[span.end:span.end + 80]))
 _TO = re.compile(r"(?:về|gửi|cho|qua|thông qua|lên|tới|đến)\s*(?:\(|\s)*$", re.I)
 
 
@@ -196,7 +211,7 @@ def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], fo
         if need.label == "recipient":
             to = [s for s in agencies if _TO.search(text[max(0, s.start - 14):s.start])]
             return (to or agencies or list(spans))[0]
-        actors = [s for s in agencies if _ACTOR_LEAD.match(text[:s.start])]
+        actors = [s for s in agencies if is_actor(s, text)]
         return actors[0] if actors else None
     rich = [s for s in spans if not re.fullmatch(r"[\d.,]+", s.text)]
     return (rich or list(spans))[0]

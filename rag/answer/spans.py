@@ -56,7 +56,10 @@ AGENCY = re.compile(
     r"|(?:Sở|Bộ|Ban|Phòng|Cục|Chi cục|Tổng cục|Vụ|Văn phòng|Trung tâm|Thanh tra|Kho bạc|Ngân hàng|Đài|Báo|Viện"
     r"|Công an|Bộ Chỉ huy|Bộ Tư lệnh|Ủy ban|Uỷ ban|Mặt trận|Liên đoàn|Hội|Tòa án|Viện kiểm sát|Kiểm toán|Thuế|Hải quan"
     r"|Tập đoàn|Tổng công ty|Công ty)"
-    rf"(?:\s+(?:{_NAME_WORD}|và|tỉnh|thành phố|Nhà nước|nhà nước|khu vực|[IVX]+|\d+)|,(?=\s+[{UPPER}][{LOWER}]))+)"
+    rf"(?:\s+(?:{_NAME_WORD}|và|tỉnh|thành phố|Nhà nước|nhà nước|khu vực|[IVX]+|\d+)|,(?=\s+[{UPPER}][{LOWER}]))+"
+    # agencies named by their function, in lower case ('cơ quan thuế cấp tỉnh', 'cơ quan hải quan nơi …')
+    r"|(?:các\s+)?cơ quan\s+(?:thuế|hải quan|chuyên môn|có thẩm quyền|chủ quản|quản lý|nhà nước|chức năng|công an"
+    r"|thống kê|tài chính|bảo hiểm)(?:\s+(?:cấp\s+(?:tỉnh|xã|huyện|trung ương)|nơi\s+[^,.;]{3,40}))?)"
 )
 PERSON = re.compile(r"(?<![\w])(?:[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+\s+){1,4}[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+(?![\w])")
 DOCREF = re.compile(

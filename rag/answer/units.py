@@ -28,6 +28,8 @@ AGENCY = re.compile(
     r"Chủ tịch|Trưởng|Cục|Chi cục|Tổng cục|Mặt trận|Liên đoàn|Đoàn|Hội|Các cơ quan|Các sở|các cơ quan)\b"
 )
 SPLIT_OVER = 200
+_ITEM_RANK = {"part": 0, "chapter": 0, "lawsection": 0, "article": 1, "roman": 1, "decimal": 2, "ordinal": 2,
+              "letter": 3, "paren": 4, "dash": 5}
 
 
 @dataclass(frozen=True)
@@ -87,22 +89,32 @@ def units_of(chunk: Chunk, doc: str, rank: int, title: str = "") -> list[Unit]:
         if e - s >= 3:
             units.append(Unit(chunk, s, e, doc[s:e], context, rank, f"{heading} {lead}".strip(), sentence))
 
+    # the item headings above a line ('b) Giai đoạn 2028 - 2030:' over its '- 99% …' lines) are its context
+    above: list[tuple[int, str]] = []  # (marker rank, heading line) of the enclosing items, outermost first
     for ls, le in lines:
         line = chunk.text[ls:le]
+        marker = detect_marker(line)
+        level = _ITEM_RANK.get(marker.kind, len(_ITEM_RANK)) if marker is not None else None
+        if level is not None:
+            above = [(r, h) for r, h in above if r < level]
+        enclosing = " ".join(h for _, h in above)
+        line_context = f"{base_context} {enclosing}".strip()
         for ss, se in _pieces(line, _SENTENCE.pattern):
             abs_s, abs_e = chunk.start + ls + ss, chunk.start + ls + se
-            add(abs_s, abs_e, base_context, "", (abs_s, abs_e))
+            add(abs_s, abs_e, line_context, enclosing, (abs_s, abs_e))
             sentence = doc[abs_s:abs_e]
             if len(sentence) <= SPLIT_OVER:
                 continue
             lead = sentence.split(":", 1)[0] if ":" in sentence else ""
             for gs, ge in _pieces(sentence, r";\s*|:\s+"):
                 segment = sentence[gs:ge]
-                add(abs_s + gs, abs_s + ge, f"{base_context} {lead}", lead, (abs_s, abs_e))
+                add(abs_s + gs, abs_s + ge, f"{line_context} {lead}", f"{enclosing} {lead}".strip(), (abs_s, abs_e))
                 if len(segment) > SPLIT_OVER:
                     for cs, ce in _pieces(segment, r",\s+"):
-                        add(abs_s + gs + cs, abs_s + gs + ce, f"{base_context} {lead} {segment[:cs]}", lead,
-                            (abs_s, abs_e))
+                        add(abs_s + gs + cs, abs_s + gs + ce, f"{line_context} {lead} {segment[:cs]}",
+                            f"{enclosing} {lead}".strip(), (abs_s, abs_e))
+        if level is not None and len(line) < 160 and not line.rstrip(" *").endswith((".", ";")):
+            above.append((level, line))
     return units
 
 
@@ -132,7 +144,7 @@ def coverage(terms: Sequence[str], unit: Unit, weight: Callable[[str], float], f
     if not terms:
         return Coverage(0.0, 0.0)
     own = keys_of(unit.text, folded)
-    own_set, ctx_set = set(own), set(keys_of(unit.context, folded))
+    own_set, ctx_set = set(own) | set(keys_of(unit.lead, folded)), set(keys_of(unit.context, folded))
     own_pairs = set(zip(own, own[1:], strict=False))
     total = found = found_text = text_total = 0.0
     for term in dict.fromkeys(terms):
@@ -166,11 +178,21 @@ def coverage(terms: Sequence[str], unit: Unit, weight: Callable[[str], float], f
     return Coverage(0.6 * uni + 0.4 * (pair_found / pair_total), in_text)
 
 
+def under_agency_heading(unit: Unit) -> bool:
+    """Does a clause heading above the unit name who acts ('1. Sở Nội vụ (…)' over its items)?"""
+    chunk = unit.chunk
+    first_end = chunk.text.find("\n")
+    if first_end > 0 and unit.start >= chunk.start + first_end and is_agency_heading(chunk.text[:first_end]):
+        return True
+    return any(AGENCY.match(strip_marker(str(a[1]).strip("#* "))) for a in chunk.ancestors)
+
+
 def is_agency_heading(line: str) -> bool:
     """A clause heading that names who acts: '#### **1. Sở Nội vụ (Ban Thi đua - Khen thưởng)**'."""
     from rag.ingest.markers import detect_marker
 
-    return detect_marker(line) is not None and bool(AGENCY.match(strip_marker(line.strip("#* "))))
+    head = re.sub(r"^(?:Giao|Đề nghị|Yêu cầu|Giao cho)\s+", "", strip_marker(line.strip("#* ")))
+    return detect_marker(line) is not None and bool(AGENCY.match(head))
 
 
 def strip_marker(text: str) -> str:

@@ -21,6 +21,8 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 # A paragraph that ends like this is complete; anything else may continue after a page break.
 _TERMINAL = re.compile(r"[.;:!?…)\]”\"'/]\s*$")
 _LOWER_START = re.compile(r"^[a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+_CONNECTOR_END = re.compile(r"(?:^|\s)(?:và|của|các|cho|với|về|theo|tại|trong|hoặc|để|từ|đến|những|là|được|có|do|bởi|"
+                            r"nhằm|như|thuộc|cùng|số|ngày|tháng|năm)\s*$", re.I)
 _DASH_ITEM = re.compile(r"^[-–•+]\s+[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]")
 
 
@@ -70,6 +72,8 @@ def _reflow(lines: list[str]) -> list[str]:
             or (len(prev_last) < 0.6 * width and not _LOWER_START.match(line))
             or (not _has_lower(prev_last)) != (not _has_lower(line))
         )
+        if starts_new and prev and _CONNECTOR_END.search(prev_last) and not _strong_marker(line):
+            starts_new = False  # '… Sở Văn hóa, Thể thao và' / 'Du lịch': a line never ends on 'và'
         if starts_new:
             paragraphs.append(line)
         elif re.search(r"[^\W\d_]-$", prev) and _LOWER_START.match(line):

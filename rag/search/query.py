@@ -33,7 +33,8 @@ PROVINCES = (
 STOPWORDS = set(
     "theo là bao nhiêu gì nào ai khi có của và các những được cho trong với về thì đã để này đó phải cần mấy "
     "hãy biết hỏi như thế sao không hay hoặc ở tại do bởi từ đến trên dưới một mỗi nêu gồm ra vào lúc việc "
-    "năm số văn bản quy định yêu cầu đặt chỉ tiêu mục tiêu phấn đấu đạt là gì ngày tháng".split()
+    "năm số văn bản quy định yêu cầu đặt chỉ tiêu mục tiêu phấn đấu đạt là gì ngày tháng "
+    "nó đây đó này ấy kia vậy thế còn nếu sau trước khi mà".split()
 )
 # Without diacritics many stopwords collide with content words (do/đô, so/sở, ban/Ban, van/vạn):
 # only the unambiguous ones are dropped from a folded question.
@@ -41,7 +42,11 @@ _FOLDED_STOP = {strip_accents(w) for w in STOPWORDS} - set(
     "do thi co so tai dat tu bao ve van ban hoi the de chi moi can dinh nam ma".split()
 )
 _NUMBER_REF = re.compile(r"(\d{1,4})\s*/\s*((?:\d{4}/)?[a-z]{1,6}(?:\s*-\s*[a-z]{1,8})*\d*)")
-_TYPE_REF = re.compile(r"\b(" + "|".join(sorted(DOC_TYPE_WORDS, key=len, reverse=True)) + r")\s*(?:so\s*)?(\d{1,4})\b")
+_TYPE_REF = re.compile(r"\b(" + "|".join(sorted(DOC_TYPE_WORDS, key=len, reverse=True)) + r")\s*(so\s*)?(\d{1,5})\b"
+                       r"(?!\s*(?:thang|nam|ngay|lan|quy|tuan|gio|%|phan|ty|trieu|nghin|xa|ho|nguoi|/))")
+# words that are verbs as often as document types: 'báo cáo 6 tháng' is a report period, 'Báo cáo số 6' a document
+_VERB_TYPES = {"bao cao", "huong dan", "thong bao"}
+_PERIOD_AFTER = re.compile(r"\s+(?:tháng|quý|năm|ngày|tuần|giờ|lần)\b")  # '6 tháng': a number that says which report
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _CLAUSE_PARTS = (
     (re.compile(r"\b(?:muc|phan)\s+((?:[ivxl]+|\d+)(?:\.(?:\d+|\(\d+\)|[a-z]\b))*)"), "roman"),
@@ -158,8 +163,10 @@ def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
             refs.append(DocRef(int(m.group(1)), symbol))
     numbers = {r.number for r in refs}
     for m in _TYPE_REF.finditer(folded):
-        if int(m.group(2)) not in numbers:
-            refs.append(DocRef(int(m.group(2)), None, DOC_TYPE_WORDS[m.group(1)]))
+        if m.group(1) in _VERB_TYPES and not m.group(2):
+            continue
+        if int(m.group(3)) not in numbers:
+            refs.append(DocRef(int(m.group(3)), None, DOC_TYPE_WORDS[m.group(1)]))
     kind = "general"
     for name, pattern in KIND_PATTERNS:
         if pattern.search(folded + " "):
@@ -185,7 +192,8 @@ def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
     accented = has_diacritics(question)
     keep = [
         (s not in STOPWORDS if accented else s not in _FOLDED_STOP)
-        and strip_accents(s) not in drop and s not in years and not s.isdigit()
+        and strip_accents(s) not in drop and s not in years
+        and (not s.isdigit() or len(s) >= 3 or _PERIOD_AFTER.match(key, t.end()) is not None)
         and not any(a <= t.start() < b for a, b in framed)
         for s, t in zip(syllables, tokens, strict=True)
     ]
