@@ -15,19 +15,20 @@ from dataclasses import dataclass, replace
 from rag.answer.compose import Quote, citation, clause_ref, fact_line, list_items, list_line, trim, where
 from rag.answer.intent import Need, need_of
 from rag.answer.select import DEFAULT_WEIGHTS, Candidate, Weights, candidates, passes_gate
-from rag.answer.units import AGENCY, Unit, is_agency_heading, strip_marker, units_of
+from rag.answer.units import AGENCY, Unit, is_agency_heading, keys_of, strip_marker, units_of
 from rag.answer.verify import verify
 from rag.config import Settings
 from rag.index.corpus import CorpusView
 from rag.index.lexical import LexicalIndex
 from rag.search.query import QueryInfo
 from rag.search.retrieval import Retrieval, Retriever
-from rag.text import has_diacritics
+from rag.text import has_diacritics, strip_accents
 from rag.types import Answer, Chunk, Citation, Passage
 
 __all__ = ["NOT_FOUND", "Context", "ExtractiveAnswerer", "clause_ref", "where"]
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã lập chỉ mục."
+_LIST_PARAGRAPH = 1400  # a list answer quotes its whole paragraph up to this length
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,26 @@ class ExtractiveAnswerer:
         if need.wants_list:
             finding = self._list(best, need)
             return self._finish([("", finding)], found, 1500)
-        return self._finish([("", self._finding(best, need))], found, self.settings.max_answer_chars)
+        findings = [("", self._finding(best, need))]
+        if _asks_two(info) and (other := self._complement(info, best, ranked)) is not None:
+            findings.append(("", self._finding(other, need)))
+            return self._finish(findings, found, self.settings.max_comparison_chars)
+        return self._finish(findings, found, self.settings.max_answer_chars)
+
+    def _complement(self, info: QueryInfo, best: Candidate, ranked: Sequence[Candidate]) -> Candidate | None:
+        """For 'A và B … lần lượt / mỗi loại / so với …': the best unit of another sentence that
+        holds what the first one lacks (the other subject) and answers it too."""
+        folded = not has_diacritics(info.text)
+        first = set(keys_of(best.unit.text, folded))
+        wanted = {t for t in (strip_accents(x) if folded else x for x in info.terms) if t not in first}
+        for other in ranked[1:12]:
+            if other.unit.sentence == best.unit.sentence or other.span is None or best.span is None:
+                continue
+            if other.span.text == best.span.text or not passes_gate(other, self.weights):
+                continue
+            if wanted & set(keys_of(other.unit.text, folded)) and other.score >= best.score - 0.35:
+                return other
+        return None
 
     # ------------------------------------------------------------------ stages
     def _weight(self, folded: bool) -> Callable[[str], float]:
@@ -122,18 +142,23 @@ class ExtractiveAnswerer:
                        best.score)
 
     def _list(self, best: Candidate, need: Need) -> Finding:
-        """A list answer: the items that follow the best unit, or the enumerating sentence itself."""
+        """A list answer: the paragraph that holds the best unit (a list often runs over several
+        sentences, or over the lines after an announcing '… gồm:'), with the items that follow it."""
         unit = best.unit
         doc = self.corpus.text(unit.chunk.doc_id)
-        chunk_end = unit.chunk.end
-        s, e = unit.sentence if unit.sentence != (0, 0) else (unit.start, unit.end)
-        end, items = list_items(doc, s, e, chunk_end)
+        para_start = doc.rfind("\n", 0, unit.start) + 1
+        para_end = doc.find("\n", unit.end)
+        para_end = len(doc) if para_end < 0 else para_end
+        if para_end - para_start > _LIST_PARAGRAPH:  # a long paragraph: from the unit's sentence on
+            para_start = unit.sentence[0] if unit.sentence != (0, 0) else unit.start
+        end, items = list_items(doc, para_start, para_end, min(len(doc), para_end + 4000))
+        path = self._quote(unit).path
         if len(items) >= 2:
-            line = list_line(doc[s:e], doc, items)
-            return Finding(trim(line, 1450), (Quote(unit.chunk.doc_id, s, end, self._quote(unit).path),), best.score)
-        sentence = doc[s:e]
-        return Finding(trim(strip_marker(sentence).replace("\n", " "), 1450),
-                       (Quote(unit.chunk.doc_id, s, e, self._quote(unit).path),), best.score)
+            line = list_line(doc[para_start:para_end], doc, items)
+            return Finding(trim(line, 1450), (Quote(unit.chunk.doc_id, para_start, end, path),), best.score)
+        paragraph = doc[para_start:para_end]
+        return Finding(trim(strip_marker(paragraph).replace("\n", " "), 1450),
+                       (Quote(unit.chunk.doc_id, para_start, para_start + len(paragraph.rstrip()), path),), best.score)
 
     def _agency_heading(self, unit: Unit) -> tuple[Quote, str] | None:
         """The nearest clause heading that names an agency ('1. Sở Nội vụ (…)'), quoted."""
@@ -288,6 +313,15 @@ class ExtractiveAnswerer:
             text += " Các điều khoản gần nhất đã kiểm tra: " + "; ".join(nearest) + "."
         return Answer(text=text, citations=(), abstained=True, passages=found.passages,
                       notes=(reason,) if reason else ())
+
+
+_TWO = re.compile(r"\b(lan luot|moi loai|moi (cai|nhom|cap|ben|muc)|so voi|so sanh|loai nao|ben nao|cai nao)\b"
+                  r"|\b\w+ \w* ?va \w+.*\b(bao nhieu|the nao|khi nao|ngay nao)\b")
+
+
+def _asks_two(info: QueryInfo) -> bool:
+    """Does the question ask for two values ('xoài và nhãn … mỗi loại', 'cấp III và cấp IV', 'so với …')?"""
+    return bool(_TWO.search(info.folded))
 
 
 def _names_agency(text: str) -> bool:

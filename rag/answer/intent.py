@@ -6,7 +6,7 @@ that a question typed without diacritics is read the same way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.text import has_diacritics, match_key, strip_accents
 
@@ -28,6 +28,7 @@ class Need:
     about: str | None = None
     label: str = "text"
     unit: str | None = None  # the measure a quantity is asked in ('%', 'tỷ đồng', 'tấn', 'xe'), folded
+    addressees: bool = False  # asks whom the document is sent to ('Kính gửi', 'Nơi nhận')
 
 
 _RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
@@ -55,7 +56,8 @@ _RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
                             r"toi da|it nhat|chiem)\b"),
      Need(("quantity",), strict=True, label="quantity")),
     ("recipient", re.compile(r"\b(ve dau|gui (ve |cho |toi )?dau|(gui|bao cao|nop)( ve| len| cho| toi)? (co quan|don vi|bo|so|"
-                             r"noi) nao|qua (co quan|don vi) nao|thong qua (co quan|don vi)? ?nao|len dau|o dau)"),
+                             r"noi) nao|qua (co quan|don vi) nao|thong qua (co quan|don vi)? ?nao|len dau|o dau"
+                             r"|phoi hop (voi )?(co quan|don vi|bo|so|nhung|cac)\b.{0,20}\bnao|lien he (voi )?(ai|co quan|don vi))"),
      Need(("agency",), strict=True, label="recipient")),
     ("agency", re.compile(r"\b((co quan|don vi|bo|so|cap|ben|dia phuong|tinh|thanh pho|xa|phuong|to chuc|cong ty|ngan hang|"
                           r"trung tam|cuc|ban|phong|noi|lanh dao) nao|ai\b|ve dau|gui (ve )?dau|o dau|dau moi|chu tri|"
@@ -87,8 +89,22 @@ def asked_unit(folded: str) -> str | None:
 _GENERIC_LIST = re.compile(r"\b(nhung|cac) (ai|gi|noi dung|viec|doi tuong|thanh phan)\b|\bgom (nhung )?(ai|gi)\b")
 
 
+_ACTION = re.compile(r"\b(chu tri|thuc hien|phu trach|dau moi|chiu trach nhiem|co trach nhiem|xay dung|to chuc|theo doi|"
+                     r"huong dan|ban hanh|tham muu|trien khai|kiem tra|tong hop|lam chu|quan ly|giai quyet|xu ly|lo viec|"
+                     r"danh gia|de xuat|bo tri|cung cap|chi dao|don doc|pho bien|tuyen truyen|thanh lap)\b")
+
+
+_ADDRESSEES = re.compile(r"\b(duoc gui (toi|den|cho)|gui (toi|den) (nhung|cac)|kinh gui|noi nhan)\b")
+
+
 def need_of(question: str) -> Need:
     """The answer the question asks for (text when no rule applies)."""
+    need = _need_of(question)
+    folded = strip_accents(match_key(question))
+    return replace(need, addressees=True) if _ADDRESSEES.search(folded) else need
+
+
+def _need_of(question: str) -> Need:
     key = match_key(question)
     folded = strip_accents(key)
     folded = re.sub(r"[^\w\s/]", " ", folded)
@@ -106,6 +122,8 @@ def need_of(question: str) -> Need:
             if need.label in ("quantity",) and re.search(r"\bbao nhieu (ngay|gio|thang|nam|tuan|phut)\b", folded):
                 continue  # 'bao nhiêu ngày' asks for a duration (matched above)
             unit = asked_unit(folded) if need.label == "quantity" else None
+            if need.label == "agency" and not _ACTION.search(folded):
+                need = replace(need, label="entity")  # 'cho công ty nào', 'thuộc đơn vị nào': any agency answers
             return Need(need.kinds, need.strict and not wants_list, wants_list or need.wants_list, need.about, need.label,
                         unit)
     return Need(wants_list=wants_list, label="list" if wants_list else "text")

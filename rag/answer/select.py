@@ -119,8 +119,8 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
         return profile_cache[doc_id]
     for passage in passages[:UNITS_FROM]:
         chunk = passage.chunk
-        if chunk.section in ("header", "closing"):
-            continue
+        if chunk.section in ("header", "closing") and not need.addressees:
+            continue  # the recipients and signature answer only who a document is sent to
         meta = corpus.meta(chunk.doc_id)
         doc_text = corpus.text(chunk.doc_id)
         for unit in units_of(chunk, doc_text, passage.rank, meta.title or ""):
@@ -183,7 +183,7 @@ def is_actor(span: Span, text: str) -> bool:
     'Cơ quan thực hiện: …') or followed by the action ('… chủ trì, phối hợp …')?"""
     return bool(_ACTOR_LEAD.match(text[:span.start]) or _ACTOR_BEFORE.search(text[max(0, span.start - 25):span.start])
                 or _ACTOR_AFTER.match(text[span.end:span.end + 80]))
-_TO = re.compile(r"(?:về|gửi|cho|qua|thông qua|lên|tới|đến)\s*(?:\(|\s)*$", re.I)
+_TO = re.compile(r"(?:về|gửi|cho|qua|thông qua|lên|tới|đến|với|liên hệ)\s*(?:\(|\s)*$", re.I)
 
 
 _NEAR = 60  # characters around a span whose words tell what the span is about
@@ -200,14 +200,16 @@ def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], fo
     """
     if not spans:
         return None
-    if len(spans) > 1 and need.label not in ("agency", "recipient"):
+    if len(spans) > 1 and need.label not in ("agency", "recipient", "entity"):
         def near(span: Span) -> int:
             window = text[max(0, span.start - _NEAR):span.end + _NEAR]
             return len(terms & set(keys_of(window, folded)))
         best = max(near(s) for s in spans)
         spans = [s for s in spans if near(s) == best]
-    if need.label in ("agency", "recipient"):
+    if need.label in ("agency", "recipient", "entity"):
         agencies = [s for s in spans if s.kind == "agency"]
+        if need.label == "entity":
+            return (agencies or list(spans))[0]
         if need.label == "recipient":
             to = [s for s in agencies if _TO.search(text[max(0, s.start - 14):s.start])]
             return (to or agencies or list(spans))[0]
