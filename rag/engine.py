@@ -107,12 +107,13 @@ class Assistant:
             # swapped in; a longer one stands on its own words, in the previous answer's documents
             resolved = resolve_followup(previous.resolved, question) if len(own.terms) < 4 else question
             terms = previous.terms if len(own.terms) < 4 else ()
-            context = Context(previous.doc_ids, terms, need_of(previous.resolved))
+            context = Context(previous.doc_ids, terms, need_of(previous.resolved), previous.answer)
         info = analyze(resolved, self.corpus.places)
         answer = self._answer(info, k or self.settings.top_k, doc_filter, context)
         docs = tuple(dict.fromkeys(c.doc_id for c in answer.citations)) or (
             tuple(dict.fromkeys(p.chunk.doc_id for p in answer.passages[:1])))
-        return answer, Turn(question=question, resolved=resolved, doc_ids=docs, terms=info.terms)
+        return answer, Turn(question=question, resolved=resolved, doc_ids=docs, terms=info.terms,
+                            answer="" if answer.abstained else answer.text)
 
     def _answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None, context: Context | None) -> Answer:
         if isinstance(self.answerer, ExtractiveAnswerer):

@@ -38,6 +38,7 @@ class Context:
     doc_ids: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     need: Need | None = None
+    said: str = ""  # the previous answer: a follow-up ('Còn …', 'Sau đó …') asks for something else
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class ExtractiveAnswerer:
         if info.kind == "tasks" and (finding := self._tasks(info, found.passages)):
             return self._finish([("", finding)], found, self.settings.max_answer_chars)
         extra = context.terms if context else ()
-        ranked = self._candidates(info, need, found, extra)
+        ranked = self._candidates(info, need, found, extra, context.said if context else "")
         best = ranked[0] if ranked else None
         if not passes_gate(best, self.weights):
             return self.abstain(found)
@@ -115,11 +116,16 @@ class ExtractiveAnswerer:
         prefix = "f:" if folded else "w:"
         return lambda term: self.lexical.idf(prefix + term)
 
-    def _candidates(self, info: QueryInfo, need: Need, found: Retrieval, extra: Sequence[str]) -> list[Candidate]:
+    def _candidates(self, info: QueryInfo, need: Need, found: Retrieval, extra: Sequence[str],
+                    said: str = "") -> list[Candidate]:
         choice = found.docs
         scores = dict(choice.scores) if choice else {}
-        return candidates(info, need, found.passages, self.corpus, self._weight(not has_diacritics(info.text)),
-                          lambda d: scores.get(d, 0.0), extra, self.weights)
+        ranked = candidates(info, need, found.passages, self.corpus, self._weight(not has_diacritics(info.text)),
+                            lambda d: scores.get(d, 0.0), extra, self.weights)
+        if said and ranked:  # the fact the previous answer gave is not the answer to its follow-up
+            ranked = sorted((replace(c, score=c.score - 0.3) if c.span is not None and c.span.text in said else c
+                             for c in ranked), key=lambda c: -c.score)
+        return ranked
 
     def _quote(self, unit: Unit) -> Quote:
         original = self.corpus.chunk(unit.chunk.chunk_id)

@@ -25,6 +25,18 @@ from rag.types import Passage
 
 UNITS_FROM = 12  # passages whose units are considered
 _LEGAL_BASIS = re.compile(r"^\W*(?:Căn cứ|Theo đề nghị|Xét đề nghị)", re.I)
+_ISSUING_NOTE = re.compile(r"^\W*\(?\s*(?:Ban hành )?[Kk]èm theo ")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?!\d)")
+
+
+def _in_span(years: Sequence[str], *texts: str) -> bool:
+    """Is an asked year inside a period the text names ('2026 - 2030' holds 2028)?"""
+    for text in texts:
+        for a, b in _RANGE.findall(text):
+            if any(int(a) <= int(y) <= int(b) for y in years):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -133,14 +145,23 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
             named = bool(info.clause_path) and (chunk.path == info.clause_path
                                                  or chunk.path.startswith(f"{info.clause_path}."))
             spans = answer_spans(unit.text, need, info.text)
+            sentence, offset = unit.text, 0
+            if unit.sentence != (0, 0):
+                sentence, offset = doc_text[unit.sentence[0]:unit.sentence[1]], unit.start - unit.sentence[0]
             if need.label == "agency":  # 'who does it': an agency that acts, or the heading the clause sits under
-                spans = [s for s in spans if s.kind != "agency" or is_actor(s, unit.text)]
+                spans = [s for s in spans if s.kind != "agency" or is_actor(
+                    Span(s.kind, s.start + offset, s.end + offset, s.text), sentence)]
             if need.strict and not spans and not named and not (
                     need.label == "agency" and under_agency_heading(unit)):
                 continue
             where = f"{unit.text} {unit.context} {unit.lead} {meta.title or ''} {(meta.issued_on or '')[:4]}"
             if info.years and not any(y in where for y in info.years):
                 continue  # the question's year is a constraint, not a hint
+            local = set(_YEAR.findall(f"{unit.text} {unit.lead}"))
+            if info.years and local and not local & set(info.years) and not _in_span(info.years, unit.text, unit.lead):
+                continue  # the clause's own period ('Giai đoạn 2025-2027') is not the one asked about
+            if _ISSUING_NOTE.match(unit.text):
+                continue  # '(Kèm theo Quyết định số …)' dates the attachment, it says nothing of its own
             if places and not _mentions_place(places, f"{where} {meta.about or ''} {meta.place or ''} {meta.issuer or ''}"):
                 continue
             cov = coverage(terms, unit, weight, folded, pairs, given=profile_keys(chunk.doc_id))
@@ -160,7 +181,7 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
                 sentence = doc_text[unit.sentence[0]:unit.sentence[1]]
                 if any(y in sentence or y in unit.lead for y in info.years):
                     score += weights.context_year
-            span = _best_span(spans, need, unit.text, set(terms), folded)
+            span = _best_span(spans, need, unit.text, set(terms), folded, sentence, offset, info.text)
             out.append(Candidate(unit, score, cov.score, cov.in_text, span, keys_found, named))
     return sorted(out, key=lambda c: -c.score)
 
@@ -189,7 +210,8 @@ _TO = re.compile(r"(?:về|gửi|cho|qua|thông qua|lên|tới|đến|với|liê
 _NEAR = 60  # characters around a span whose words tell what the span is about
 
 
-def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], folded: bool) -> Span | None:
+def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], folded: bool,
+               sentence: str = "", offset: int = 0, question: str = "") -> Span | None:
     """The span that best states the fact.
 
     The span whose neighbourhood holds most of the question's words ('nhóm 50 nước dẫn đầu thế
@@ -201,9 +223,14 @@ def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], fo
     if not spans:
         return None
     if len(spans) > 1 and need.label not in ("agency", "recipient", "entity"):
+        asked = contract_normalize(question)
+
         def near(span: Span) -> int:
             window = text[max(0, span.start - _NEAR):span.end + _NEAR]
-            return len(terms & set(keys_of(window, folded)))
+            hits = len(terms & set(keys_of(window, folded)))
+            hits += sum(2 for y in _YEAR.findall(question) if y in window)  # 'vào năm 2030' beside its figure
+            word = span.text.split(" ", 1)[0].lower()  # 'xuống 7,8%' for 'giảm xuống còn bao nhiêu'
+            return hits + (1 if len(span.text.split()) > 1 and f" {word} " in f" {asked} " else 0)
         best = max(near(s) for s in spans)
         spans = [s for s in spans if near(s) == best]
     if need.label in ("agency", "recipient", "entity"):
@@ -213,7 +240,9 @@ def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], fo
         if need.label == "recipient":
             to = [s for s in agencies if _TO.search(text[max(0, s.start - 14):s.start])]
             return (to or agencies or list(spans))[0]
-        actors = [s for s in agencies if is_actor(s, text)]
+        # who acts is read in the whole sentence: a piece cut at a comma may start with an object
+        whole = sentence or text
+        actors = [s for s in agencies if is_actor(Span(s.kind, s.start + offset, s.end + offset, s.text), whole)]
         return actors[0] if actors else None
     rich = [s for s in spans if not re.fullmatch(r"[\d.,]+", s.text)]
     return (rich or list(spans))[0]

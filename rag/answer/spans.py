@@ -18,7 +18,7 @@ _DAY_MONTH_YEAR = (
     r"ngày\s+\d{1,2}\s*(?:tháng|/|-)\s*\d{1,2}(?:\s*(?:năm|/|-)\s*\d{4})?"
     r"|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2}(?!/|\d)"
     r"|tháng\s+\d{1,2}(?:\s*(?:năm|/)\s*\d{4})?|tháng\s+\d{1,2}/\d{4}"
-    r"|quý\s+(?:[IV]+|\d)(?:\s*(?:năm|/)\s*\d{4})?|(?:năm|cuối năm|đầu năm)\s+\d{4}|\d{1,2}/\d{4}"
+    r"|quý\s+(?:[IV]+|\d)(?:\s*(?:năm|/)\s*\d{4})?|(?:cuối|đầu|hết|trong|trước|đến|từ|sau)\s+năm\s+\d{4}|\d{1,2}/\d{4}"
 )
 _RELATION = r"(?:(?:trước|sau|chậm nhất|muộn nhất|đến hết|đến|từ|trong|kể từ|không quá|vào)\s+(?:ngày\s+)?)"
 DATE = re.compile(rf"(?:{_RELATION})?(?:{_DAY_MONTH_YEAR})(?:\s+(?:hằng|hàng)\s+(?:năm|tháng|quý))?", re.I)
@@ -35,7 +35,7 @@ DURATION = re.compile(
 )
 TIME = re.compile(r"(?:trước|sau|từ|đến)?\s*\d{1,2}\s*(?:h|giờ)\s*(?:\d{1,2}\s*(?:phút|’|')?)?", re.I)
 QUANTITY = re.compile(
-    rf"(?:(?:đạt|trên|dưới|tối thiểu|tối đa|ít nhất|khoảng|hơn|gần|không quá|không dưới|còn|từ|≥|≤|>|<)\s*)*"
+    rf"(?:(?:đạt|trên|dưới|tối thiểu|tối đa|ít nhất|khoảng|hơn|gần|không quá|không dưới|còn|từ|xuống|lên|≥|≤|>|<)\s*)*"
     rf"(?<![\d/.,]){_NUM}(?![\d/])(?:\s*-\s*{_NUM})?\s*"
     r"(?:%(?:\s*/\s*(?:năm|tháng))?|‰|(?:nghìn|triệu|tỷ|ngàn)\s+(?:đồng|USD|tấn|lượt|người|ha)|[a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+(?:\s+[a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+)?)?",
     re.I,

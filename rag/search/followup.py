@@ -18,6 +18,7 @@ class Turn:
     resolved: str
     doc_ids: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    answer: str = ""  # what was answered ('' for an abstention)
 
 
 _FOLLOW = re.compile(r"^(con|the con|vay con|va|con doi voi|the|vay)\b|\b(thi sao|the nao|ra sao)\??$")

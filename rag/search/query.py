@@ -33,7 +33,7 @@ PROVINCES = (
 STOPWORDS = set(
     "theo là bao nhiêu gì nào ai khi có của và các những được cho trong với về thì đã để này đó phải cần mấy "
     "hãy biết hỏi như thế sao không hay hoặc ở tại do bởi từ đến trên dưới một mỗi nêu gồm ra vào lúc việc "
-    "năm số văn bản quy định yêu cầu đặt chỉ tiêu mục tiêu phấn đấu đạt là gì ngày tháng "
+    "năm số văn bản quy định yêu cầu đặt chỉ tiêu mục tiêu đạt là gì ngày tháng "
     "nó đây đó này ấy kia vậy thế còn nếu sau trước khi mà".split()
 )
 # Without diacritics many stopwords collide with content words (do/đô, so/sở, ban/Ban, van/vạn):
