@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = 5
     candidates: int = 60
+    answer_passages: int = 30  # passages whose sentences the answerer weighs (the top k are shown)
     rrf_k: int = 60
     dense_weight: float | None = None  # None: chosen per model (embeddings.recommended_dense_weight)
     lexical_weight: float = 1.0

@@ -103,17 +103,24 @@ class Assistant:
         resolved = question
         if previous is not None and leans_on_previous(question):
             own = analyze(question, self.corpus.places)
-            # a short follow-up ('Còn năm 2023 thì sao?') is the previous question with what changed
-            # swapped in; a longer one stands on its own words, in the previous answer's documents
-            resolved = resolve_followup(previous.resolved, question) if len(own.terms) < 4 else question
-            terms = previous.terms if len(own.terms) < 4 else ()
-            context = Context(previous.doc_ids, terms, need_of(previous.resolved), previous.answer)
+            own_need = need_of(question)
+            resolved, terms = question, tuple[str, ...]()
+            if len(own.terms) < 4:
+                # a short follow-up: 'Còn năm 2023 thì sao?' is the previous question with what changed
+                # swapped in; 'còn hạn của nó thì sao?' asks a new kind of fact about the same topic
+                swapped = resolve_followup(previous.resolved, question)
+                topic = previous.topic or previous.resolved
+                resolved = f"{question} ({topic})" if own_need.kinds or swapped == previous.resolved else swapped
+                terms = previous.terms
+            need = own_need if own_need.kinds else need_of(previous.resolved)
+            context = Context(previous.doc_ids, terms, need, previous.answer)
         info = analyze(resolved, self.corpus.places)
         answer = self._answer(info, k or self.settings.top_k, doc_filter, context)
         docs = tuple(dict.fromkeys(c.doc_id for c in answer.citations)) or (
             tuple(dict.fromkeys(p.chunk.doc_id for p in answer.passages[:1])))
+        topic = (previous.topic or previous.resolved) if context is not None and previous is not None else resolved
         return answer, Turn(question=question, resolved=resolved, doc_ids=docs, terms=info.terms,
-                            answer="" if answer.abstained else answer.text)
+                            answer="" if answer.abstained else answer.text, topic=topic)
 
     def _answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None, context: Context | None) -> Answer:
         if isinstance(self.answerer, ExtractiveAnswerer):
@@ -154,7 +161,7 @@ def answer_record(question: str, answer: Answer, latency_ms: float, corpus: Corp
         "passages": [
             {"rank": p.rank, "doc_id": p.chunk.doc_id, "path": p.chunk.path, "score": round(p.score, 6),
              "page": p.chunk.page, "text": p.chunk.text}
-            for p in answer.passages[:max(k, len(answer.passages))]
+            for p in answer.passages[:max(k, 10)]
         ],
         "latency_ms": round(latency_ms, 2),
     }

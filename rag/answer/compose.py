@@ -77,6 +77,9 @@ def trim(text: str, limit: int, keep: tuple[int, int] | None = None) -> str:
         if not grew:
             break
     start, end = pieces[lo][0], pieces[hi][1]
+    if end - start < limit // 2 and hi + 1 < len(pieces):  # the next piece is long: take what fits of it
+        cut = text.rfind(" ", start, start + limit - 2)
+        end = cut if cut > end else end
     if end - start > limit:  # one long piece: cut at a space around the fact
         start = max(0, min(keep[0], end - limit))
         start = text.rfind(" ", 0, start) + 1 if start > 0 else 0

@@ -62,8 +62,8 @@ class ExtractiveAnswerer:
     def answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None = None,
                context: Context | None = None) -> Answer:
         need = need_of(info.text)
-        if context and context.need and need.label in ("text", "list") and not need.kinds:
-            need = replace(context.need, wants_list=need.wants_list or context.need.wants_list)
+        if context and context.need:  # a follow-up: what it asks for was read from its own words, or inherited
+            need = replace(context.need, wants_list=context.need.wants_list or (need.wants_list and not need.kinds))
         if info.kind == "comparison" and (len(info.years) >= 2 or len(info.places) >= 2):
             return self._comparison(info, need, k, doc_filter)
         if context and context.doc_ids and not info.doc_refs:

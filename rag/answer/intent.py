@@ -50,7 +50,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
      Need(("duration", "date", "time"), strict=True, label="duration")),
     ("date", re.compile(r"\b(khi nao|bao gio|ngay nao|thoi han|han chot|han cuoi|han nop|han gui|truoc ngay|cham nhat|"
                         r"thoi gian nao|luc nao|thang nao|nam nao|den ngay|tu ngay|ke tu|hieu luc|ap dung tu|moc nao|dip nao|"
-                        r"ky hop nao|thoi diem nao|vao luc|den khi nao|den bao gio|dot nao|tien do|\bhan\b.*\b(nao|gi)\b)"),
+                        r"ky hop nao|thoi diem nao|vao luc|den khi nao|den bao gio|dot nao|tien do|\bhan\b(?! (che|muc|ngach)))"),
      Need(TEMPORAL, strict=True, label="date")),
     ("quantity", re.compile(r"(?:\b|_)(bao nhieu|__may__|ty le|ti le|phan tram|muc nao|dat muc|muc bao|so luong|toi thieu|"
                             r"toi da|it nhat|chiem)\b"),
@@ -84,6 +84,17 @@ def asked_unit(folded: str) -> str | None:
     if m is None:
         return "%" if re.search(r"\b(phan tram|ty le|ti le)\b", folded) and "bao nhieu" in folded else None
     return "%" if m.group(1) == "phan tram" else m.group(1)
+
+
+_LIST_HEAD = re.compile(r"\b(?:nhung|cac|gom)\s+((?:\w+\s+){1,4}?)(?:nao|gi)\b")
+
+
+def list_head(question: str) -> tuple[str, ...]:
+    """The words naming what a list question enumerates ('những chỉ tiêu thi đua nào' → chỉ tiêu thi đua),
+    as folded syllables: they are content even where a single-fact question would treat them as frame."""
+    folded = strip_accents(match_key(question))
+    m = _LIST_HEAD.search(folded)
+    return tuple(m.group(1).split()) if m else ()
 
 
 _GENERIC_LIST = re.compile(r"\b(nhung|cac) (ai|gi|noi dung|viec|doi tuong|thanh phan)\b|\bgom (nhung )?(ai|gi)\b")

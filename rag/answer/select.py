@@ -15,15 +15,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rag.answer.intent import Need
+from rag.answer.intent import Need, list_head
 from rag.answer.spans import Span, find_spans
-from rag.answer.units import Unit, coverage, keys_of, under_agency_heading, units_of
+from rag.answer.units import Unit, coverage, heading_unit, keys_of, under_agency_heading, units_of
 from rag.index.corpus import CorpusView
 from rag.search.query import QueryInfo
 from rag.text import contract_normalize, strip_accents
 from rag.types import Passage
 
-UNITS_FROM = 12  # passages whose units are considered
+UNITS_FROM = 30  # passages whose units are considered
 _LEGAL_BASIS = re.compile(r"^\W*(?:Căn cứ|Theo đề nghị|Xét đề nghị)", re.I)
 _ISSUING_NOTE = re.compile(r"^\W*\(?\s*(?:Ban hành )?[Kk]èm theo ")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -49,6 +49,7 @@ class Weights:
     length_penalty: float = 0.08  # per 250 characters beyond 250
     context_year: float = 0.1
     piece_penalty: float = 0.03
+    list_bonus: float = 0.15
     min_coverage: float = 0.5
     min_in_text: float = 0.25
     max_missing: float = 0.25  # IDF share of question terms the unit's whole document may lack
@@ -106,6 +107,11 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
     folded = strip_accents(info.text) == info.text
     terms = [strip_accents(t) for t in info.terms] if folded else list(info.terms)
     terms += [strip_accents(t) if folded else t for t in extra_terms if t not in terms]
+    head_phrase = " ".join(list_head(info.text)) if need.wants_list else ""
+    if need.wants_list:  # 'những chỉ tiêu … nào': what the list is of is content here
+        head = [h for h in list_head(info.text) if h not in ("co", "quan", "don", "vi", "cac", "nhung")]
+        terms += [h for h in head if h not in {strip_accents(t) for t in terms}] if folded else [
+            t for t in keys_of(info.text, False) if strip_accents(t) in head and t not in terms]
     pairs = [(strip_accents(a), strip_accents(b)) if folded else (a, b) for a, b in info.pairs]
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
@@ -135,7 +141,10 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
             continue  # the recipients and signature answer only who a document is sent to
         meta = corpus.meta(chunk.doc_id)
         doc_text = corpus.text(chunk.doc_id)
-        for unit in units_of(chunk, doc_text, passage.rank, meta.title or ""):
+        units = units_of(chunk, doc_text, passage.rank, meta.title or "")
+        if need.wants_list and (heading := heading_unit(chunk, doc_text, passage.rank, meta.title or "")):
+            units.append(heading)  # '3. Chỉ tiêu thi đua' announces the list of its items
+        for unit in units:
             key = (unit.start, unit.end, chunk.doc_id)
             if key in seen:
                 continue
@@ -177,6 +186,10 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
             if unit.sentence != (0, 0) and (unit.start, unit.end) != unit.sentence and \
                     unit.sentence[1] - unit.sentence[0] <= 400:
                 score -= weights.piece_penalty  # a piece of a sentence that is short enough to quote whole
+            if need.wants_list:
+                score += weights.list_bonus * _announces_list(unit, doc_text)
+                if head_phrase and head_phrase in strip_accents(unit.text.lower()):
+                    score += weights.list_bonus  # the unit names what the list is of ('Chỉ tiêu thi đua')
             if info.years:
                 sentence = doc_text[unit.sentence[0]:unit.sentence[1]]
                 if any(y in sentence or y in unit.lead for y in info.years):
@@ -184,6 +197,18 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
             span = _best_span(spans, need, unit.text, set(terms), folded, sentence, offset, info.text)
             out.append(Candidate(unit, score, cov.score, cov.in_text, span, keys_found, named))
     return sorted(out, key=lambda c: -c.score)
+
+
+def _announces_list(unit: Unit, doc: str) -> float:
+    """1 for a unit that opens a list ('… như sau:', a clause heading over its items), 0.3 for one
+    that enumerates ('A, B, C và D'), else 0."""
+    text = unit.text.rstrip(" *")
+    if text.endswith(":") or re.search(r"(?:gồm|bao gồm|như sau)\s*:?$", text):
+        return 1.0
+    nxt = doc[unit.end:unit.end + 200].lstrip(" *\n")
+    if unit.start == unit.chunk.start and re.match(r"(?:[-–+•]|\(?\d{1,2}[.)]|[a-zđ]\))\s", nxt):
+        return 1.0  # a heading followed by its items
+    return 0.3 if text.count(",") + text.count(";") >= 3 else 0.0
 
 
 def _mentions_place(places: Sequence[str], text: str) -> bool:

@@ -118,6 +118,18 @@ def units_of(chunk: Chunk, doc: str, rank: int, title: str = "") -> list[Unit]:
     return units
 
 
+def heading_unit(chunk: Chunk, doc: str, rank: int, title: str = "") -> Unit | None:
+    """The chunk's clause heading line as a unit of its own (it announces a list of items)."""
+    from rag.ingest.markers import detect_marker
+
+    end = chunk.text.find("\n")
+    first = chunk.text[:end] if end > 0 else ""
+    if not first or detect_marker(first) is None or len(first) >= 160:
+        return None
+    s, e = _trimmed(doc, chunk.start, chunk.start + len(first))
+    return Unit(chunk, s, e, doc[s:e], f"{chunk.breadcrumb} {title}", rank, "", (s, e))
+
+
 def keys_of(text: str, folded: bool) -> list[str]:
     """Match keys of a text's syllables (accent-folded when the question has no diacritics)."""
     toks = _TOKEN.findall(match_key(text))
@@ -197,4 +209,5 @@ def is_agency_heading(line: str) -> bool:
 
 def strip_marker(text: str) -> str:
     """'(8) Tỷ lệ …' → 'Tỷ lệ …'; 'a) Chủ trì …' → 'Chủ trì …' (for the answer line, not the quote)."""
-    return re.sub(r"^(?:\(\d{1,3}\)|[a-zđ]\)|\d{1,3}(?:\.\d{1,3})*\.|[IVXL]+\.|Thứ \w+,)\s*", "", text).strip()
+    return re.sub(r"^(?:[-–+•]\s*)?(?:\(\d{1,3}\)|[a-zđ]\)|\d{1,3}(?:\.\d{1,3})*\.|[IVXL]+\.|Thứ \w+,)?\s*", "",
+                  text).strip()

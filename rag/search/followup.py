@@ -19,6 +19,7 @@ class Turn:
     doc_ids: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     answer: str = ""  # what was answered ('' for an abstention)
+    topic: str = ""  # the question the conversation is about (the last one that did not lean back)
 
 
 _FOLLOW = re.compile(r"^(con|the con|vay con|va|con doi voi|the|vay)\b|\b(thi sao|the nao|ra sao)\??$")

@@ -102,7 +102,7 @@ class Retriever:
         ranked = sorted(fused.items(), key=lambda item: -item[1])
         if self.reranker is not None and ranked:
             ranked = self._rerank(text, ranked)
-        ranked = ranked[: max(k, self.settings.top_k, 10)]
+        ranked = ranked[: max(k, self.settings.top_k, self.settings.answer_passages)]
         passages = tuple(Passage(known[cid], score, rank) for rank, (cid, score) in enumerate(ranked, start=1))
         return Retrieval(passages, None if docs is None else tuple(docs), None, choice)
 
