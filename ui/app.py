@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from rag.config import Settings
 from rag.ingest.loaders import SUPPORTED
@@ -18,7 +19,8 @@ from ui.chat import Chat, ChatSession
 from ui.core import ALL, App
 from ui.documents import Documents
 from ui.evaluation import Evaluation, presets
-from ui.i18n import head_script, translations
+from ui.i18n import head_script, login_script, translations
+from ui.login import LoginPageInVietnamese
 from ui.render import lookup_html, sources_panel
 from ui.viewer import download_copy, find_original
 
@@ -52,18 +54,32 @@ if (!window.__ragSourceLinks) {
 """
 # When the viewer shows a source, bring it into view with the quote (or the PDF highlight) visible.
 VIEWER_JS = """
+const centre = (page) => {
+  const scroll = page.querySelector('.pdf-scroll');
+  const box = page.querySelector('.hl');
+  if (!scroll || !box) return;
+  scroll.scrollLeft = Math.max(0, box.offsetLeft - scroll.clientWidth * 0.05);
+  scroll.scrollTop = Math.max(0, box.offsetTop - scroll.clientHeight / 3);
+};
 watch('value', () => {
   const viewer = element.querySelector('.viewer');
   if (!viewer) return;
   const mark = element.querySelector('mark#viewer-quote');
   const box = mark ? mark.closest('.vt-body') : null;
   if (box) box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 3);
-  const box_hl = element.querySelector('.pdf-page[data-highlight="verified"] .hl');
-  (box_hl || viewer).scrollIntoView({block: box_hl ? 'center' : 'start'});
+  const page = element.querySelector('.pdf-page[data-highlight="verified"]');
+  if (page && window.innerWidth < 700) page.classList.add('zoomed');  // a phone shows the quote legibly
+  requestAnimationFrame(() => {
+    if (page) centre(page);
+    (page ? page.querySelector('.pdf-scroll') : viewer).scrollIntoView({block: page ? 'center' : 'start'});
+  });
 });
 element.addEventListener('click', (event) => {
   const canvas = event.target.closest ? event.target.closest('.pdf-canvas') : null;
-  if (canvas) canvas.closest('.pdf-page').classList.toggle('zoomed');
+  if (!canvas) return;
+  const page = canvas.closest('.pdf-page');
+  page.classList.toggle('zoomed');
+  centre(page);
 });
 """
 
@@ -79,6 +95,7 @@ def launch_options(settings: Settings) -> dict[str, Any]:
     if auth is not None:
         options["auth_message"] = (f"Đăng nhập để dùng trợ lý. Sau {settings.ui_login_max_failures} lần nhập sai, "
                                    f"tài khoản bị tạm khóa {settings.ui_login_lockout_s / 60:.0f} phút.")
+        options["app_kwargs"] = {"middleware": [Middleware(LoginPageInVietnamese, script=login_script())]}
     return options
 
 
@@ -193,8 +210,8 @@ def build(settings: Settings) -> gr.Blocks:
                 load.click(docs_h.upload, [files, *filters, picked], [result, *page], api_name="ingest",
                            concurrency_limit=1)
                 picked.change(lambda d: _original_of(app, d), picked, original, api_name=False)
-                delete.click(docs_h.ask_delete, picked, [confirm_text, confirm_box, pending], api_name=False)
-                replace.click(docs_h.ask_replace, [picked, replacement], [confirm_text, confirm_box, pending],
+                delete.click(docs_h.ask_delete, picked, [confirm_text, confirm_box, pending, yes], api_name=False)
+                replace.click(docs_h.ask_replace, [picked, replacement], [confirm_text, confirm_box, pending, yes],
                               api_name=False)
                 no.click(docs_h.cancel, None, [confirm_text, confirm_box, pending, managed], api_name=False)
                 yes.click(docs_h.confirm, [pending, *filters], [confirm_text, confirm_box, pending, managed, *page],

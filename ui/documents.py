@@ -138,25 +138,28 @@ class Documents:
         return (f"«{self._label(doc_id)}» (tệp {Path(str(record.get('source') or doc_id)).name}, "
                 f"{record.get('n_chunks', 0)} đoạn)")
 
-    def ask_delete(self, doc_id: str | None) -> tuple[Any, Any, Pending | None]:
-        """(confirmation text, confirmation box, pending action)."""
-        if not doc_id or doc_id not in self.app.corpus.metas:
-            return gr.update(value="Hãy chọn một văn bản trong danh sách trước."), gr.update(visible=True), None
-        return (gr.update(value=f"Gỡ {self._what(doc_id)} khỏi chỉ mục? Câu hỏi sau đó sẽ không tìm trong văn bản "
-                                f"này nữa. Thao tác không hoàn tác được."),
-                gr.update(visible=True), Pending("delete", doc_id))
+    @staticmethod
+    def _ask(text: str, pending: Pending | None, button: str = "Xác nhận") -> tuple[Any, Any, Pending | None, Any]:
+        """(confirmation text, confirmation box, pending action, confirm button)."""
+        return (gr.update(value=text), gr.update(visible=True), pending,
+                gr.update(value=button, visible=pending is not None))
 
-    def ask_replace(self, doc_id: str | None, file: str | None) -> tuple[Any, Any, Pending | None]:
+    def ask_delete(self, doc_id: str | None) -> tuple[Any, Any, Pending | None, Any]:
         if not doc_id or doc_id not in self.app.corpus.metas:
-            return gr.update(value="Hãy chọn văn bản cần thay trong danh sách trước."), gr.update(visible=True), None
+            return self._ask("Hãy chọn một văn bản trong danh sách trước.", None)
+        return self._ask(f"Gỡ {self._what(doc_id)} khỏi chỉ mục? Câu hỏi sau đó sẽ không tìm trong văn bản này "
+                         "nữa. Thao tác không hoàn tác được.", Pending("delete", doc_id), "Gỡ văn bản này")
+
+    def ask_replace(self, doc_id: str | None, file: str | None) -> tuple[Any, Any, Pending | None, Any]:
+        if not doc_id or doc_id not in self.app.corpus.metas:
+            return self._ask("Hãy chọn văn bản cần thay trong danh sách trước.", None)
         if not file:
-            return (gr.update(value="Hãy chọn tệp mới ở ô **Tệp thay thế** trước."), gr.update(visible=True), None)
+            return self._ask("Hãy chọn tệp mới ở ô **Tệp thay thế** trước.", None)
         problem = self._unsupported([file])
         if problem:
-            return gr.update(value=problem), gr.update(visible=True), None
-        return (gr.update(value=f"Thay {self._what(doc_id)} bằng tệp «{Path(file).name}»? Bản cũ sẽ được gỡ "
-                                f"khỏi chỉ mục sau khi tệp mới nạp xong."),
-                gr.update(visible=True), Pending("replace", doc_id, file))
+            return self._ask(problem, None)
+        return self._ask(f"Thay {self._what(doc_id)} bằng tệp «{Path(file).name}»? Bản cũ sẽ được gỡ khỏi chỉ "
+                         "mục sau khi tệp mới nạp xong.", Pending("replace", doc_id, file), "Thay văn bản này")
 
     def cancel(self) -> tuple[Any, Any, None, str]:
         return gr.update(value=""), gr.update(visible=False), None, "Đã hủy, chỉ mục không thay đổi."

@@ -125,6 +125,44 @@ def _core_module() -> str | None:
     return None
 
 
+# The login form's labels are drawn once, before a locale switch can reach them: replaced in place.
+LOGIN_LABELS = {"Login": "Đăng nhập", "username": "Tên đăng nhập", "password": "Mật khẩu"}
+
+
+def login_script() -> str:
+    """A <script> for the login page, which Gradio serves without the app's translations or head:
+    it registers the Vietnamese dictionary itself, switches to it once the login form is drawn
+    (after Gradio has set its own locale; the error message follows it), and replaces the
+    form's labels, which Gradio drew before the switch."""
+    module = _core_module()
+    if module is None:
+        return ""
+    words = json.dumps({LOCALE: VIETNAMESE}, ensure_ascii=False).replace("</", "<\\/")
+    labels = json.dumps(LOGIN_LABELS, ensure_ascii=False)
+    return (
+        "<script type=\"module\">\n"
+        f"const core = await import(new URL({json.dumps('assets/' + module)}, document.baseURI).href);\n"
+        f"const LABELS = {labels};\n"
+        "let switched = false;\n"
+        "const apply = () => {\n"
+        "  if (!document.querySelector('input[type=password]')) return;\n"
+        "  if (!switched) {\n"
+        "    switched = true;\n"
+        f"    core.load_translations({{processed_langs: {{}}, custom_translations: {words}}});\n"
+        f"    core.changeLocale({json.dumps(LOCALE)});\n"
+        "  }\n"
+        "  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);\n"
+        "  for (let node = walker.nextNode(); node; node = walker.nextNode()) {\n"
+        "    const word = node.nodeValue.trim();\n"
+        "    if (LABELS[word]) node.nodeValue = node.nodeValue.replace(word, LABELS[word]);\n"
+        "  }\n"
+        "};\n"
+        "apply();\n"
+        "new MutationObserver(apply).observe(document.documentElement, {childList: true, subtree: true});\n"
+        "</script>"
+    )
+
+
 def head_script() -> str:
     """A <script> for `launch(head=…)` that switches Gradio's interface to Vietnamese."""
     module = _core_module()

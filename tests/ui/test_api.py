@@ -134,6 +134,30 @@ def test_every_endpoint_needs_a_login_when_auth_is_set(auth_server):
         assert status in (401, 403, 422), (path, status)  # 422: the body is refused before anything runs
 
 
+@pytest.mark.browser
+def test_login_page_is_in_vietnamese_and_lets_the_user_in(browser, auth_server):
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(auth_server.url)
+        page.wait_for_selector("input[type=password]", timeout=30000)
+        page.wait_for_function("document.body.innerText.includes('Mật khẩu')", timeout=10000)
+        shown = page.locator("body").inner_text()
+        assert "Tên đăng nhập" in shown and not any(w in shown for w in ("Login", "username", "password"))
+        page.locator("input[type=text]").first.fill("canbo")
+        page.locator("input[type=password]").fill("doan-sai")
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.body.innerText.includes('Sai tên đăng nhập')", timeout=10000)
+        assert "Incorrect" not in page.locator("body").inner_text()
+        page.locator("input[type=text]").first.fill("canbo")  # Gradio empties the form after a failure
+        page.locator("input[type=password]").fill("mat-khau-du-dai")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#question textarea", timeout=30000)
+        assert "Trợ lý văn bản chỉ đạo" in page.title()
+    finally:
+        context.close()
+
+
 def test_failed_logins_lock_the_user_name(auth_server):
     url = auth_server.url + "/login"
     status, _, cookie = _request(url, {"username": "canbo", "password": "mat-khau-du-dai"})
