@@ -24,7 +24,9 @@ def esc(text: str | None) -> str:
 
 
 _HEADING = re.compile(r"(?m)^[ \t]*#{1,6}(?=[ \t*]|$)[ \t]*")
-_BOLD = re.compile(r"\*\*+|__+")
+# ** anywhere; __ only as a delimiter (after a space, before a space or punctuation), never inside
+# an identifier such as window.__name
+_BOLD = re.compile(r"\*\*+|(?:(?<=\s)|^)__+(?=\S)|(?<=\S)__+(?=\s|$|[.,;:!?)])", re.MULTILINE)
 _ITALIC_EDGE = re.compile(r"(?m)^[ \t]*\*(?=[^\s*])|(?<=[^\s*])\*[ \t]*$")
 _LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\(([^)\s]{0,500})\)")
 _TABLE_LINE = re.compile(r"(?m)^[ \t]*\|.*$")

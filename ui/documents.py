@@ -77,8 +77,9 @@ class Documents:
 
     # ------------------------------------------------------------ upload
     def _label(self, doc_id: str) -> str:
+        """The document's label, escaped for the Markdown messages (document text is never markup)."""
         meta = self.app.corpus.meta(doc_id)
-        return plain_text(meta.label()) if doc_id in self.app.corpus.metas else doc_id
+        return esc(plain_text(meta.label()) if doc_id in self.app.corpus.metas else doc_id)
 
     def save_uploads(self, files: Sequence[str]) -> list[Path]:
         """Copy uploaded files into the index's uploads folder (only supported formats)."""
@@ -95,7 +96,7 @@ class Documents:
     def _unsupported(self, files: Sequence[str]) -> str | None:
         bad = [Path(f).name for f in files if Path(f).suffix.lower() not in SUPPORTED]
         if bad:
-            return f"✗ Tệp {', '.join(bad)}: định dạng chưa hỗ trợ (chỉ PDF, DOCX, TXT, MD, HTML). Chưa nạp tệp nào."
+            return f"✗ Tệp {esc(', '.join(bad))}: định dạng chưa hỗ trợ (chỉ PDF, DOCX, TXT, MD, HTML). Chưa nạp tệp nào."
         return None
 
     def _ingest(self, paths: list[Path], progress: Progress) -> IngestReport | str:
@@ -113,9 +114,9 @@ class Documents:
         corpus = self.app.corpus
         lines = []
         for kind, ids in (("mới", report.added), ("cập nhật", report.updated)):
-            lines += [f"- ✓ {d} — {kind}: {self._label(d)}, {corpus.record(d).get('n_chunks', 0)} đoạn" for d in ids]
-        lines += [f"- = {d} — không đổi (đã có trong chỉ mục)" for d in report.unchanged]
-        lines += [f"- ✗ **{Path(f.path).name}**: {f.reason}. Cách xử lý: {f.fix}." for f in report.failed]
+            lines += [f"- ✓ {esc(d)} — {kind}: {self._label(d)}, {corpus.record(d).get('n_chunks', 0)} đoạn" for d in ids]
+        lines += [f"- = {esc(d)} — không đổi (đã có trong chỉ mục)" for d in report.unchanged]
+        lines += [f"- ✗ **{esc(Path(f.path).name)}**: {f.reason}. Cách xử lý: {f.fix}." for f in report.failed]
         total = f"Chỉ mục có {len(corpus.metas)} văn bản, {corpus.chunk_count} đoạn."
         return "\n".join(lines + ["", total])
 
@@ -135,7 +136,7 @@ class Documents:
     # ------------------------------------------------------------ delete / replace, confirmed
     def _what(self, doc_id: str) -> str:
         record = self.app.corpus.record(doc_id)
-        return (f"«{self._label(doc_id)}» (tệp {Path(str(record.get('source') or doc_id)).name}, "
+        return (f"«{self._label(doc_id)}» (tệp {esc(Path(str(record.get('source') or doc_id)).name)}, "
                 f"{record.get('n_chunks', 0)} đoạn)")
 
     @staticmethod
@@ -158,7 +159,7 @@ class Documents:
         problem = self._unsupported([file])
         if problem:
             return self._ask(problem, None)
-        return self._ask(f"Thay {self._what(doc_id)} bằng tệp «{Path(file).name}»? Bản cũ sẽ được gỡ khỏi chỉ "
+        return self._ask(f"Thay {self._what(doc_id)} bằng tệp «{esc(Path(file).name)}»? Bản cũ sẽ được gỡ khỏi chỉ "
                          "mục sau khi tệp mới nạp xong.", Pending("replace", doc_id, file), "Thay văn bản này")
 
     def cancel(self) -> tuple[Any, Any, None, str]:
@@ -174,7 +175,7 @@ class Documents:
                 return f"✗ {busy}"
             self.app.refresh(force=True)
         if record is None:
-            return f"Văn bản {doc_id} không còn trong chỉ mục (có thể đã được gỡ ở nơi khác)."
+            return f"Văn bản {esc(doc_id)} không còn trong chỉ mục (có thể đã được gỡ ở nơi khác)."
         uploads = (self.app.settings.index_dir / "uploads").resolve()
         source = Path(str(record.get("source") or ""))
         note = ""
@@ -182,7 +183,7 @@ class Documents:
             source.unlink()
             note = " Tệp tải lên cũng đã được xóa khỏi máy chủ."
         elif source.name:
-            note = (f" Tệp gốc «{source.name}» không nằm trong thư mục tải lên nên được giữ nguyên; lần nạp lại "
+            note = (f" Tệp gốc «{esc(source.name)}» không nằm trong thư mục tải lên nên được giữ nguyên; lần nạp lại "
                     "thư mục chứa nó sẽ đưa văn bản trở lại.")
         return f"✓ Đã gỡ {what} khỏi chỉ mục.{note}"
 

@@ -260,8 +260,11 @@ def test_payloads_in_documents_and_questions_never_run(browser, ui_server, tmp_p
         _upload(page, doc)
         _open_tab(page, "Hỏi đáp")
         _ask(page, f"Theo Kế hoạch 77/KH-UBND, tỷ lệ hộ dân nông thôn dùng nước sạch đạt bao nhiêu? {PAYLOADS}")
+        answer = _answers(page).last.inner_text()
+        assert "98%" in answer and 'onerror="window.__xss=2"' in answer  # shown as text, not run
         _answers(page).last.locator("a.cite").first.click()
         page.wait_for_selector("#viewer .viewer", timeout=15000)
+        assert "<script>window.__xss=1</script>" in page.locator("#viewer").inner_text()
         _open_tab(page, "Tra cứu")
         page.locator("#reference textarea").fill(f"77/KH-UBND {PAYLOADS}")
         page.locator("#find").click()

@@ -21,6 +21,7 @@ def test_markdown_decoration_is_hidden():
     assert shown.startswith("1. Sở Nội vụ (Ban Thi đua - Khen thưởng)\n\nCăn cứ Hiến pháp;")
     assert "TT · Chỉ tiêu · Năm 2025\n1 · Tăng trưởng GRDP · 7%\n" in shown
     assert "Xem Nghị quyết 57 và logo" in shown and "example.vn" not in shown
+    assert plain_text("__đậm__ và window.__xss=1") == "đậm và window.__xss=1"
 
 
 def test_quote_is_marked_where_it_is_whatever_the_decoration():
