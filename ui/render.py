@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rag.answer.extractive import where
+from rag.answer.compose import where
 from rag.index.corpus import CorpusView
 from rag.types import Answer, Citation, Fact
 from ui.display import display_html, doc_line, esc, plain_text

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pypdfium2 import PdfiumError
 
-from rag.answer.extractive import where
+from rag.answer.compose import where
 from rag.config import PROJECT_ROOT, Settings
 from rag.index.corpus import CorpusView
 from rag.types import Citation

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import gradio as gr
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.ui.conftest import forest_plan_pdf, open_page
 
@@ -51,8 +52,17 @@ def _doc_count(page) -> int:
 
 def _upload(page, path: Path) -> None:
     _open_tab(page, "Văn bản")
-    page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.wait_for_selector(f"#upload :text('{path.name}')", timeout=15000)
+    page.wait_for_selector("#upload", state="visible", timeout=15000)
+    # a tab draws its components on first visit: a file set while it is still drawing can be lost
+    for _ in range(3):
+        page.locator("#upload input[type=file]").set_input_files(str(path))
+        try:
+            page.wait_for_selector(f"#upload :text('{path.name}')", timeout=8000)
+            break
+        except PlaywrightTimeout:
+            continue
+    else:
+        raise AssertionError(f"{path.name} never showed in the upload box")
     page.locator("#ingest").click()
     page.wait_for_function(f"document.querySelector('#ingest-result').innerText.includes('✓ {path.name}')",
                            timeout=60000)
