@@ -187,6 +187,8 @@ def build(settings: Settings) -> gr.Blocks:
                     with gr.Column():
                         files = gr.File(label=f"Tải lên PDF/DOCX/TXT (tối đa {settings.ui_max_upload_mb:.0f} MB mỗi tệp)",
                                         file_count="multiple", file_types=list(SUPPORTED), elem_id="upload")
+                        replace_upload = gr.Checkbox(False, label="Thay thế bản tải lên trùng tên (ghi đè bản cũ)",
+                                                     elem_id="replace")
                         load = gr.Button("Nạp vào chỉ mục", variant="primary", elem_id="ingest")
                         result = gr.Markdown(elem_id="ingest-result")
                     with gr.Column():
@@ -207,7 +209,7 @@ def build(settings: Settings) -> gr.Blocks:
                 pending = gr.State(None)
                 page = [banner, table, doc, doc_type, year, picked]
                 filters = [doc, doc_type, year]
-                load.click(docs_h.upload, [files, *filters, picked], [result, *page], api_name="ingest",
+                load.click(docs_h.upload, [files, replace_upload, *filters, picked], [result, *page], api_name="ingest",
                            concurrency_limit=1)
                 picked.change(lambda d: _original_of(app, d), picked, original, api_name=False)
                 delete.click(docs_h.ask_delete, picked, [confirm_text, confirm_box, pending, yes], api_name=False)

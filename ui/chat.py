@@ -14,7 +14,6 @@ from ui.core import App
 from ui.render import answer_html, question_html, sources_panel
 from ui.viewer import viewer_html
 
-MAX_QUESTION_CHARS = 1000
 KEEP_ANSWERS = 30  # answers whose sources a chat keeps reachable
 EXAMPLE = "«Hạn gửi báo cáo là khi nào?»"
 
@@ -65,9 +64,10 @@ class Chat:
         if not question:
             return gr.skip(), gr.skip(), session, gr.skip(), _status(
                 f"Hãy nhập câu hỏi vào ô **Câu hỏi**, ví dụ {EXAMPLE}, rồi bấm **Hỏi**.")
-        if len(question) > MAX_QUESTION_CHARS:
+        limit = self.app.settings.max_question_chars
+        if len(question) > limit:
             return gr.skip(), gr.skip(), session, gr.skip(), _status(
-                f"Câu hỏi dài {len(question)} ký tự, quá giới hạn {MAX_QUESTION_CHARS}: hãy rút gọn câu hỏi.")
+                f"Câu hỏi quá dài ({len(question)} ký tự, tối đa {limit}): hãy hỏi ngắn gọn một ý.")
         docs = self.app.doc_filter(doc, doc_type, year)
         if docs == []:
             return gr.skip(), gr.skip(), session, gr.skip(), _status(

@@ -6,7 +6,6 @@ document picker), so nothing on the page shows the index as it was before.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from rag.ingest.pipeline import IndexBusy, IngestReport, ingest, remove_document
 from rag.types import DocMeta
 from ui.core import App
 from ui.display import esc, format_issued, plain_text
+from ui.uploads import UPLOADS, place_upload
 
 COLUMNS = ("Số", "Loại", "Cơ quan ban hành", "Ngày ban hành", "Trích yếu", "Số đoạn", "Tệp")
 Progress = Callable[..., Any]
@@ -81,56 +81,71 @@ class Documents:
         meta = self.app.corpus.meta(doc_id)
         return esc(plain_text(meta.label()) if doc_id in self.app.corpus.metas else doc_id)
 
-    def save_uploads(self, files: Sequence[str]) -> list[Path]:
-        """Copy uploaded files into the index's uploads folder (only supported formats)."""
-        folder = self.app.settings.index_dir / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        saved = []
-        for file in files:
-            src = Path(file)
-            target = folder / src.name
-            shutil.copyfile(src, target)
-            saved.append(target)
-        return saved
-
     def _unsupported(self, files: Sequence[str]) -> str | None:
         bad = [Path(f).name for f in files if Path(f).suffix.lower() not in SUPPORTED]
         if bad:
             return f"✗ Tệp {esc(', '.join(bad))}: định dạng chưa hỗ trợ (chỉ PDF, DOCX, TXT, MD, HTML). Chưa nạp tệp nào."
         return None
 
-    def _ingest(self, paths: list[Path], progress: Progress) -> IngestReport | str:
+    def _ingest(self, files: Sequence[tuple[str, bool]], progress: Progress) -> tuple[IngestReport, list[str]] | str:
+        """Place each (uploaded file, replace an earlier upload of that name?) under uploads/ (ui.uploads
+        rules: an upload never replaces a document it did not come from) and ingest them as
+        `uploads/<name>`; the report and the placement notes, or why nothing happened."""
         progress(0, desc="Đang nạp…")
+        folder = self.app.settings.index_dir / UPLOADS
         with self.app.lock:
+            placed, notes = [], []
+            for file, replace in files:
+                target, note = place_upload(Path(file), folder, replace, self.app.corpus.metas)
+                placed.append(target)
+                if note:
+                    notes.append(f"- ℹ **{esc(Path(file).name)}**: {note}.")
             try:
-                report = ingest(paths, self.app.settings,
+                report = ingest(placed, self.app.settings, root=self.app.settings.index_dir,
                                 progress=lambda n, total, name: progress((n - 1) / total, desc=f"Đang nạp {name}"))
             except IndexBusy as busy:
                 return f"✗ {busy}"
             self.app.refresh(force=True)
-        return report
+        return report, notes
 
-    def _describe(self, report: IngestReport) -> str:
+    def _same_number_notes(self, doc_ids: Sequence[str]) -> list[str]:
+        """Warn when an upload carries the number of a document already indexed (a copy, or a forgery)."""
+        metas, notes = self.app.corpus.metas, []
+        for doc_id in doc_ids:
+            number = metas[doc_id].number if doc_id in metas else None
+            others = sorted(d for d, m in metas.items() if d != doc_id and number and m.number == number)
+            if others:
+                notes.append(f"- ⚠ **{esc(doc_id)}** mang số {esc(number)}, trùng với văn bản đã có "
+                             f"«{esc(others[0])}»: cả hai được giữ, câu trả lời ghi rõ nguồn; nếu bản tải lên không "
+                             "đúng, hãy gỡ nó ở mục bên phải.")
+        return notes
+
+    def _describe(self, report: IngestReport, notes: Sequence[str] = ()) -> str:
         corpus = self.app.corpus
         lines = []
         for kind, ids in (("mới", report.added), ("cập nhật", report.updated)):
             lines += [f"- ✓ {esc(d)} — {kind}: {self._label(d)}, {corpus.record(d).get('n_chunks', 0)} đoạn" for d in ids]
         lines += [f"- = {esc(d)} — không đổi (đã có trong chỉ mục)" for d in report.unchanged]
         lines += [f"- ✗ **{esc(Path(f.path).name)}**: {f.reason}. Cách xử lý: {f.fix}." for f in report.failed]
+        lines += notes
         total = f"Chỉ mục có {len(corpus.metas)} văn bản, {corpus.chunk_count} đoạn."
         return "\n".join(lines + ["", total])
 
-    def upload(self, files: list[str] | None, doc: str | None, doc_type: str | None, year: str | None,
+    def upload(self, files: list[str] | None, replace: bool, doc: str | None, doc_type: str | None, year: str | None,
                picked: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        """Ingest uploaded files: (result, *page-wide state)."""
+        """Ingest uploaded files as `uploads/<name>`: (result, *page-wide state). `replace`: an upload
+        named like an earlier upload replaces it (otherwise it is kept beside it)."""
         if not files:
             return ("Chưa chọn tệp nào: kéo tệp vào ô **Tải lên** hoặc bấm vào ô để chọn.",
                     *self.page((doc, doc_type, year), picked))
         problem = self._unsupported(files)
         if problem:
             return (problem, *self.page((doc, doc_type, year), picked))
-        report = self._ingest(self.save_uploads(files), progress)
-        message = report if isinstance(report, str) else self._describe(report)
+        done = self._ingest([(f, bool(replace)) for f in files], progress)
+        if isinstance(done, str):
+            return (done, *self.page((doc, doc_type, year), picked))
+        report, notes = done
+        message = self._describe(report, notes + self._same_number_notes(report.added + report.updated))
         return (message, *self.page((doc, doc_type, year), picked))
 
     # ------------------------------------------------------------ delete / replace, confirmed
@@ -176,7 +191,7 @@ class Documents:
             self.app.refresh(force=True)
         if record is None:
             return f"Văn bản {esc(doc_id)} không còn trong chỉ mục (có thể đã được gỡ ở nơi khác)."
-        uploads = (self.app.settings.index_dir / "uploads").resolve()
+        uploads = (self.app.settings.index_dir / UPLOADS).resolve()
         source = Path(str(record.get("source") or ""))
         note = ""
         if source.is_file() and source.resolve().parent == uploads:
@@ -198,7 +213,10 @@ class Documents:
             total = len(self.app.corpus.metas)
             return (*hide, f"{message}\n\nChỉ mục còn {total} văn bản.", *self.page((doc, doc_type, year)))
         old = self._what(pending.doc_id)
-        report = self._ingest(self.save_uploads([pending.file or ""]), progress)
+        # the new file takes the old one's place only when the old one is an upload of the same name
+        same_upload = pending.doc_id == f"{UPLOADS}/{Path(pending.file or '').name}"
+        done = self._ingest([(pending.file or "", same_upload)], progress)
+        report = done if isinstance(done, str) else done[0]
         if isinstance(report, str) or report.failed or not (report.added or report.updated or report.unchanged):
             detail = report if isinstance(report, str) else self._describe(report)
             return (*hide, f"✗ Chưa thay {old}: tệp mới không nạp được, bản cũ được giữ nguyên.\n\n{detail}",

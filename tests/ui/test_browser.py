@@ -64,7 +64,7 @@ def _upload(page, path: Path) -> None:
     else:
         raise AssertionError(f"{path.name} never showed in the upload box")
     page.locator("#ingest").click()
-    page.wait_for_function(f"document.querySelector('#ingest-result').innerText.includes('✓ {path.name}')",
+    page.wait_for_function(f"document.querySelector('#ingest-result').innerText.includes('✓ uploads/{path.name}')",
                            timeout=60000)
 
 

@@ -41,25 +41,28 @@ def test_upload_replace_and_delete_say_what_changed_and_refresh_the_page(tmp_pat
     first = tmp_path / "ke-hoach-45.txt"
     first.write_text("Số: 45/KH-UBND\n\nĐà Lạt, ngày 05 tháng 3 năm 2024\n\nKẾ HOẠCH\n\nBảo vệ rừng năm 2024\n\n"
                      "I. CHỈ TIÊU\n\n1. Tỷ lệ che phủ rừng đạt 52,5%.\n\nTM. ỦY BAN NHÂN DÂN\n", encoding="utf-8")
-    message, banner, table, doc, _, _, picker = docs.upload([str(first)], None, None, None, None, progress=_noop)
-    assert "✓ ke-hoach-45.txt — mới: Kế hoạch 45/KH-UBND" in message and "**1** văn bản" in banner
-    assert "45/KH-UBND" in table and ("Kế hoạch 45/KH-UBND — Đà Lạt", "ke-hoach-45.txt") in doc["choices"]
+    message, banner, table, doc, _, _, picker = docs.upload([str(first)], False, None, None, None, None,
+                                                            progress=_noop)
+    assert "✓ uploads/ke-hoach-45.txt — mới: Kế hoạch 45/KH-UBND" in message and "**1** văn bản" in banner
+    assert "45/KH-UBND" in table and ("Kế hoạch 45/KH-UBND — Đà Lạt", "uploads/ke-hoach-45.txt") in doc["choices"]
     assert (settings.index_dir / "uploads" / "ke-hoach-45.txt").exists()
     # replace: asked first, nothing changes until confirmed
     second = tmp_path / "ke-hoach-45-sua.txt"
     second.write_text(first.read_text(encoding="utf-8").replace("52,5%", "53%"), encoding="utf-8")
-    text, box, pending, button = docs.ask_replace("ke-hoach-45.txt", str(second))
+    text, box, pending, button = docs.ask_replace("uploads/ke-hoach-45.txt", str(second))
     assert "Thay «Kế hoạch 45/KH-UBND» (tệp ke-hoach-45.txt" in text["value"] and box["visible"]
-    assert pending == Pending("replace", "ke-hoach-45.txt", str(second)) and button["value"] == "Thay văn bản này"
+    assert pending == Pending("replace", "uploads/ke-hoach-45.txt", str(second))
+    assert button["value"] == "Thay văn bản này"
     assert docs.cancel()[3].startswith("Đã hủy")
     out = docs.confirm(pending, None, None, None, progress=_noop)
     assert "✓ Đã thay «Kế hoạch 45/KH-UBND» (tệp ke-hoach-45.txt" in out[3] and "ke-hoach-45-sua.txt" in out[3]
-    assert "ke-hoach-45.txt" not in docs.app.corpus.metas and "ke-hoach-45-sua.txt" in docs.app.corpus.metas
+    metas = docs.app.corpus.metas
+    assert "uploads/ke-hoach-45.txt" not in metas and "uploads/ke-hoach-45-sua.txt" in metas
     assert not (settings.index_dir / "uploads" / "ke-hoach-45.txt").exists()
-    assert "53%" in docs.app.corpus.text("ke-hoach-45-sua.txt")
+    assert "53%" in docs.app.corpus.text("uploads/ke-hoach-45-sua.txt")
     # delete, confirmed
-    _, _, pending, _ = docs.ask_delete("ke-hoach-45-sua.txt")
-    out = docs.confirm(pending, "ke-hoach-45-sua.txt", None, None, progress=_noop)
+    _, _, pending, _ = docs.ask_delete("uploads/ke-hoach-45-sua.txt")
+    out = docs.confirm(pending, "uploads/ke-hoach-45-sua.txt", None, None, progress=_noop)
     assert "✓ Đã gỡ «Kế hoạch 45/KH-UBND»" in out[3] and "Chỉ mục còn 0 văn bản" in out[3]
     assert "chưa có văn bản" in out[5] and out[6]["value"] == "Tất cả"  # the filter that pointed at it resets
     assert docs.confirm(None, None, None, None, progress=_noop)[3].startswith("Không có thao tác")
@@ -73,7 +76,7 @@ def test_unsupported_or_missing_files_change_nothing(tmp_path, settings):
     docs = Documents(App(settings))
     bad = tmp_path / "bang.xlsx"
     bad.write_bytes(b"PK")
-    assert "định dạng chưa hỗ trợ" in docs.upload([str(bad)], None, None, None, None, progress=_noop)[0]
-    assert docs.upload(None, None, None, None, None, progress=_noop)[0].startswith("Chưa chọn tệp")
+    assert "định dạng chưa hỗ trợ" in docs.upload([str(bad)], False, None, None, None, None, progress=_noop)[0]
+    assert docs.upload(None, False, None, None, None, None, progress=_noop)[0].startswith("Chưa chọn tệp")
     assert docs.ask_delete(None)[2] is None and docs.ask_replace("x", None)[2] is None
     assert not (settings.index_dir / "uploads" / "bang.xlsx").exists()
