@@ -45,7 +45,7 @@ def run_load(url: str, users: int = 20, questions: int = 10) -> dict[str, Any]:
             question = pool[(n * questions + q) % len(pool)]
             began = time.perf_counter()
             try:
-                client.predict(question, [], None, "Tất cả", "Tất cả", "Tất cả", api_name="/ask")
+                client.predict(question, [], "Tất cả", "Tất cả", "Tất cả", api_name="/ask")
             except Exception as exc:  # noqa: BLE001 — every failure a person would see is counted, none hidden
                 with lock:
                     errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")

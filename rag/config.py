@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     max_question_chars: int = 1000
     ui_auth_user: str | None = None
     ui_auth_password: SecretStr | None = None
+    ui_login_max_failures: int = 5  # failed logins per user name within the lockout window before it locks
+    ui_login_lockout_s: float = 300.0
+    ui_login_delay_s: float = 1.0  # every failed login answers this much later
 
     # Lexical index refresh: how often a replica checks Chroma for changes
     lexical_refresh_s: float = 5.0

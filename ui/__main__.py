@@ -24,21 +24,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=settings.ui_port)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from ui.app import build
+    from ui.app import build, launch_options
 
-    auth = None
-    if settings.ui_auth_user and settings.ui_auth_password:
-        auth = (settings.ui_auth_user, settings.ui_auth_password.get_secret_value())
-    if not _is_loopback(args.host) and auth is None:
+    options = launch_options(settings)
+    if not _is_loopback(args.host) and options["auth"] is None:
         print(f"⚠ Đang mở cho mạng ({args.host}) mà không có mật khẩu: đặt RAG_UI_AUTH_USER và "
               "RAG_UI_AUTH_PASSWORD cho văn phòng dùng chung.", file=sys.stderr)
     blocks = build(settings)
     blocks.queue(max_size=settings.ui_queue_size, default_concurrency_limit=settings.ui_concurrency)
     print(f"Trợ lý văn bản chỉ đạo: http://{args.host}:{args.port}", flush=True)
     blocks.launch(
-        server_name=args.host, server_port=args.port, share=False, auth=auth, show_error=False,
+        server_name=args.host, server_port=args.port, share=False, show_error=False,
         max_file_size=f"{int(settings.ui_max_upload_mb)}mb", enable_monitoring=False, ssr_mode=False,
-        pwa=False, mcp_server=False, footer_links=["api"], quiet=True,
+        pwa=False, mcp_server=False, footer_links=[], quiet=True, **options,
     )
     return 0
 

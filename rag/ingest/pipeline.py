@@ -249,6 +249,30 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
     return report
 
 
+def remove_document(settings: Settings, doc_id: str) -> dict[str, object] | None:
+    """Remove one document (its chunks, then its record) from the index; the files stay untouched.
+
+    Returns the removed document's record, or None when the index does not hold it. Raises
+    IndexBusy when another writer holds the index, like `ingest`.
+    """
+    lock = FileLock(str(settings.index_dir / "ingest.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise IndexBusy(f"Một tiến trình khác đang nạp văn bản vào chỉ mục {settings.index_dir}; "
+                        "hãy đợi nó xong rồi thử lại.") from exc
+    try:
+        store = Store(settings)
+        found = store.get_document(doc_id)
+        if found is None:
+            return None
+        store.delete_document(doc_id)
+        load_lexical(store, settings)
+        return dict(found[1])
+    finally:
+        lock.release()
+
+
 def load_lexical(store: Store, settings: Settings) -> LexicalIndex:
     """The BM25 index for the store's current content: from the disk cache, or rebuilt."""
     fingerprint = store.fingerprint() + f"-{settings.bm25_k1}-{settings.bm25_b}-k{KEY_VERSION}"

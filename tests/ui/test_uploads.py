@@ -29,14 +29,20 @@ def test_place_upload_keeps_apart_and_replaces_only_when_asked(tmp_path):
 
 @pytest.mark.integration
 def test_a_forged_upload_named_like_a_corpus_file_changes_nothing(tmp_path, settings):
-    from ui.app import App
+    from ui.core import App
+    from ui.documents import Documents
 
     assert ingest([CORPUS], settings).ok
     app = App(settings)
+    docs = Documents(app)
+
+    def upload(files: list[str], replace: bool = False) -> str:
+        return docs.upload(files, replace, None, None, None, None, progress=lambda *a, **k: None)[0]
+
     forged = tmp_path / "upload" / KH33
     forged.parent.mkdir()
     forged.write_text(SEEDS["kh33"].read_text(encoding="utf-8").replace("đạt 76%", "đạt 1%"), encoding="utf-8")
-    message, table, _ = app.upload([str(forged)])
+    message = upload([str(forged)])
     assert f"✓ uploads/{KH33}" in message and "lưu riêng" in message and "văn bản đã có giữ nguyên" in message
     assert "⚠" in message and "33/KH-UBND" in message  # the same document number is shown, not hidden
     assert {KH33, f"uploads/{KH33}"} <= set(app.assistant.corpus.metas)
@@ -45,8 +51,8 @@ def test_a_forged_upload_named_like_a_corpus_file_changes_nothing(tmp_path, sett
     assert (settings.index_dir / "uploads" / KH33).exists() and "đạt 76%" in (CORPUS / KH33).read_text(encoding="utf-8")
     # replacing the upload (not the corpus document) is the explicit choice
     forged.write_text(forged.read_text(encoding="utf-8").replace("đạt 1%", "đạt 2%"), encoding="utf-8")
-    message, _, _ = app.upload([str(forged)], False)
+    message = upload([str(forged)], False)
     assert f"uploads/{KH33.replace('.txt', ' (2).txt')}" in message
-    message, _, _ = app.upload([str(forged)], True)
+    message = upload([str(forged)], True)
     assert "thay thế" in message and f"✓ uploads/{KH33}" in message
     assert "76%" in app.assistant.ask(URBAN, doc_filter=[KH33]).text

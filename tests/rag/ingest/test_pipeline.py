@@ -9,7 +9,7 @@ from filelock import FileLock
 from eval.docgen import text_to_pdf
 from rag.config import PROJECT_ROOT
 from rag.index.chroma import Store
-from rag.ingest.pipeline import IndexBusy, ingest, load_lexical
+from rag.ingest.pipeline import IndexBusy, ingest, load_lexical, remove_document
 
 pytestmark = pytest.mark.integration
 
@@ -66,6 +66,20 @@ def test_cli_exit_code_and_summary_without_traceback(corpus_copy, tmp_path):
     assert kh33["issued_on"] == "2024-02-21" and kh33["n_chunks"] > 30
     blank = next(d for d in records if d["place"] == "Tuần Giáo")
     assert blank["number"] is None and blank["issued_on"] is None
+
+
+def test_remove_document_takes_out_its_chunks_record_and_lexical_entries(corpus_copy, settings):
+    ingest([corpus_copy], settings)
+    gone = "chi-thi-02-CT-UBND-hai-phong-2021-01-07.txt"
+    record = remove_document(settings, gone)
+    assert record is not None and record["number"] == "02/CT-UBND" and record["source"].endswith(gone)
+    store = Store(settings)
+    assert gone not in store.manifest() and all(c.doc_id != gone for c in store.iter_chunks())
+    assert set(load_lexical(store, settings).ids) == {c.chunk_id for c in store.iter_chunks()}
+    assert (corpus_copy / gone).exists()  # the file is the caller's business
+    assert remove_document(settings, gone) is None
+    with FileLock(str(settings.index_dir / "ingest.lock")), pytest.raises(IndexBusy):
+        remove_document(settings, "ke-hoach-33-KH-UBND-can-tho-2024-02-21.txt")
 
 
 def test_one_writer_at_a_time(corpus_copy, settings):
