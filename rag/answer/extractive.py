@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from rag.answer.compose import Quote, citation, clause_ref, fact_line, list_items, list_line, trim, where
 from rag.answer.intent import Need, need_of
-from rag.answer.select import DEFAULT_WEIGHTS, Candidate, Weights, candidates, passes_gate
+from rag.answer.select import DEFAULT_WEIGHTS, Candidate, DocKeys, Weights, candidates, passes_gate
 from rag.answer.units import AGENCY, Unit, is_agency_heading, keys_of, strip_marker, units_of
 from rag.answer.verify import verify
 from rag.config import Settings
@@ -29,6 +29,9 @@ __all__ = ["NOT_FOUND", "Context", "ExtractiveAnswerer", "clause_ref", "where"]
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các văn bản đã lập chỉ mục."
 _LIST_PARAGRAPH = 1400  # a list answer quotes its whole paragraph up to this length
+_EQUALLY = 0.1  # another document's answer this close to the best one is given as well …
+_ALSO_ABOUT = 0.8  # … when that document fits the question nearly as well
+_EQUAL_DOCS = 0.95  # two documents this close in fit: the answer says which one it used
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class ExtractiveAnswerer:
                  weights: Weights = DEFAULT_WEIGHTS):
         self.settings, self.retriever, self.corpus, self.lexical = settings, retriever, corpus, lexical
         self.weights = weights
+        self.doc_keys = DocKeys(corpus)
 
     # ------------------------------------------------------------------ entry point
     def answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None = None,
@@ -94,7 +98,45 @@ class ExtractiveAnswerer:
         if _asks_two(info) and (other := self._complement(info, best, ranked)) is not None:
             findings.append(("", self._finding(other, need)))
             return self._finish(findings, found, self.settings.max_comparison_chars)
-        return self._finish(findings, found, self.settings.max_answer_chars)
+        others = self._other_documents(info, need, best, ranked, found)
+        if others:  # several documents answer a question that names none: each one's value
+            labelled = [(self.corpus.meta(c.unit.chunk.doc_id).label(), self._finding(c, need)) for c in [best, *others]]
+            return self._finish(labelled, found, self.settings.max_comparison_chars)
+        answer = self._finish(findings, found, self.settings.max_answer_chars)
+        return self._name_the_alternative(answer, best, found)
+
+    def _other_documents(self, info: QueryInfo, need: Need, best: Candidate, ranked: Sequence[Candidate],
+                         found: Retrieval) -> list[Candidate]:
+        """The best answers from other documents, when the question names no document and they answer as well."""
+        if info.doc_refs or info.places or not need.kinds or (found.docs and found.docs.restricted is not None):
+            return []
+        doc_score = dict(found.docs.scores) if found.docs else {}
+        top = doc_score.get(best.unit.chunk.doc_id, 0.0)
+        seen, out = {best.unit.chunk.doc_id}, []
+        for c in ranked[1:40]:
+            doc = c.unit.chunk.doc_id
+            if doc in seen or c.span is None or not passes_gate(c, self.weights):
+                continue
+            if c.score >= best.score - _EQUALLY and doc_score.get(doc, 0.0) >= _ALSO_ABOUT * top:
+                out.append(c)
+                seen.add(doc)
+            if len(out) == 2:
+                break
+        return out
+
+    def _name_the_alternative(self, answer: Answer, best: Candidate, found: Retrieval) -> Answer:
+        """When another document fits the question as well as the one answered from, say which was used."""
+        if not found.docs or found.docs.restricted is not None or len(found.docs.scores) < 2:
+            return answer
+        (first, s1), (second, s2) = found.docs.scores[0], found.docs.scores[1]
+        used = best.unit.chunk.doc_id
+        other = second if used == first else first if used == second else None
+        if other is None or s2 < _EQUAL_DOCS * s1:
+            return answer
+        note = f" (Trả lời theo {self.corpus.meta(used).label()}; {self.corpus.meta(other).label()} cũng có thể liên quan.)"
+        if len(answer.text) + len(note) > self.settings.max_answer_chars:
+            return replace(answer, notes=(*answer.notes, note.strip(" ()")))
+        return replace(answer, text=answer.text + note, notes=(*answer.notes, note.strip(" ()")))
 
     def _complement(self, info: QueryInfo, best: Candidate, ranked: Sequence[Candidate]) -> Candidate | None:
         """For 'A và B … lần lượt / mỗi loại / so với …': the best unit of another sentence that
@@ -121,7 +163,7 @@ class ExtractiveAnswerer:
         choice = found.docs
         scores = dict(choice.scores) if choice else {}
         ranked = candidates(info, need, found.passages, self.corpus, self._weight(not has_diacritics(info.text)),
-                            lambda d: scores.get(d, 0.0), extra, self.weights)
+                            lambda d: scores.get(d, 0.0), extra, self.weights, self.doc_keys)
         if said and ranked:  # the fact the previous answer gave is not the answer to its follow-up
             ranked = sorted((replace(c, score=c.score - 0.3) if c.span is not None and c.span.text in said else c
                              for c in ranked), key=lambda c: -c.score)

@@ -100,14 +100,34 @@ def _in_unit(span: Span, unit: str, text: str) -> bool:
     return f" {unit}" in f" {after}"
 
 
+class DocKeys:
+    """Match keys of whole documents, kept for the documents asked about most recently (bounded)."""
+
+    def __init__(self, corpus: CorpusView, size: int = 256):
+        self.corpus, self.size = corpus, size
+        self._keys: dict[tuple[str, bool], frozenset[str]] = {}
+
+    def __call__(self, doc_id: str, folded: bool) -> frozenset[str]:
+        key = (doc_id, folded)
+        if key not in self._keys:
+            if len(self._keys) >= self.size:
+                self._keys.pop(next(iter(self._keys)))
+            meta = self.corpus.meta(doc_id)
+            self._keys[key] = frozenset(keys_of(f"{self.corpus.text(doc_id)} {meta.title or ''} {meta.issuer or ''}",
+                                                folded))
+        return self._keys[key]
+
+
 def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus: CorpusView,
                weight: Callable[[str], float], doc_score: Callable[[str], float],
-               extra_terms: Sequence[str] = (), weights: Weights = DEFAULT_WEIGHTS) -> list[Candidate]:
+               extra_terms: Sequence[str] = (), weights: Weights = DEFAULT_WEIGHTS,
+               doc_keys_of: DocKeys | None = None) -> list[Candidate]:
     """Every unit of the top passages that may answer, best first."""
     folded = strip_accents(info.text) == info.text
     terms = [strip_accents(t) for t in info.terms] if folded else list(info.terms)
     terms += [strip_accents(t) if folded else t for t in extra_terms if t not in terms]
     head_phrase = " ".join(list_head(info.text)) if need.wants_list else ""
+    asks_basis = bool(re.search(r"\b(can cu|dua tren|dua vao|co so phap ly|theo de nghi|to trinh)\b", info.folded))
     if need.wants_list:  # 'những chỉ tiêu … nào': what the list is of is content here
         head = [h for h in list_head(info.text) if h not in ("co", "quan", "don", "vi", "cac", "nhung")]
         terms += [h for h in head if h not in {strip_accents(t) for t in terms}] if folded else [
@@ -118,15 +138,12 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
     weighted = {t: weight(t) for t in dict.fromkeys(terms)}
     total_weight = sum(weighted.values()) or 1.0
     places = [strip_accents(p.lower()) for p in info.places]
-    key_cache: dict[str, set[str]] = {}
     profile_cache: dict[str, frozenset[str]] = {}
+    all_keys = doc_keys_of or DocKeys(corpus)
 
-    def doc_keys(doc_id: str) -> set[str]:
+    def doc_keys(doc_id: str) -> frozenset[str]:
         """Every match key of a document (a near-miss question names what its document lacks)."""
-        if doc_id not in key_cache:
-            meta = corpus.meta(doc_id)
-            key_cache[doc_id] = set(keys_of(f"{corpus.text(doc_id)} {meta.title or ''} {meta.issuer or ''}", folded))
-        return key_cache[doc_id]
+        return all_keys(doc_id, folded)
 
     def profile_keys(doc_id: str) -> frozenset[str]:
         """The words that name a document: its type, title, issuer, place."""
@@ -149,7 +166,7 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
             if key in seen:
                 continue
             seen.add(key)
-            if _LEGAL_BASIS.match(unit.text) and "docref" not in need.kinds:
+            if _LEGAL_BASIS.match(unit.text) and not asks_basis:
                 continue  # 'Căn cứ Luật …': why the document exists, not what it demands
             named = bool(info.clause_path) and (chunk.path == info.clause_path
                                                  or chunk.path.startswith(f"{info.clause_path}."))
