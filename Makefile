@@ -9,7 +9,7 @@ PORT   ?= 7860
 # `make eval ANSWERER=llm` measures a local model (RAG_LLM_BASE_URL, RAG_LLM_MODEL): accuracy and verification drops
 ANSWERER ?= extractive
 
-.PHONY: setup setup-dev run ingest test test-fast lint eval eval-pdf bench beir clean
+.PHONY: setup setup-dev run ingest test test-fast lint eval eval-unseen eval-pdf bench beir clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON)); đặt PYTHON=/đường/dẫn/python3.11"; exit 1; }
@@ -46,6 +46,16 @@ test-fast: setup-dev
 
 eval: ingest                     ## the project's question set over corpus/
 	$(BIN)/python -m eval eval/questions/directives.jsonl --out eval/runs/directives --pipeline all --answerer $(ANSWERER)
+
+DIRECTIVES ?= ../shared/data/directives_vn
+UNSEEN_INDEX ?= eval/runs/index-directives_vn
+
+eval-unseen: setup-dev           ## unseen directives: index the crawled folder, run the tune and test splits (and the shared set)
+	RAG_INDEX_DIR=$(UNSEEN_INDEX) $(BIN)/python ingest.py $(DIRECTIVES) corpus --lexical-only; test $$? -le 1
+	for s in unseen_tune unseen_test; do RAG_INDEX_DIR=$(UNSEEN_INDEX) $(BIN)/python -m eval eval/questions/$$s.jsonl \
+		--out eval/runs/$$s --pipeline project --model none || exit 1; done
+	if [ -f $(DIRECTIVES)_qa/questions.jsonl ]; then RAG_INDEX_DIR=$(UNSEEN_INDEX) $(BIN)/python -m eval \
+		$(DIRECTIVES)_qa/questions.jsonl --out eval/runs/directives_vn_qa --pipeline project --model none; fi
 
 eval-pdf: setup-dev               ## the question set over corpus/ re-made as PDFs
 	rm -rf eval/runs/pdf-corpus && $(BIN)/python -m eval.docgen corpus eval/runs/pdf-corpus --kind pdf

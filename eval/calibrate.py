@@ -3,6 +3,8 @@
     python -m eval.calibrate eval/questions/unseen_tune.jsonl eval/questions/directives.jsonl \
         --index DIR --out rag/answer/data/weights.json
 
+(DIR: an index of ../shared/data/directives_vn and corpus/, e.g. the one `make eval-unseen` builds.)
+
 Each question set is answered over the index as it stands (the tune set's documents must be in
 it). A small grid over the weights of rag.answer.select.Weights is searched for the best
 objective: answer accuracy plus abstention accuracy, minus twice the share of confident wrong

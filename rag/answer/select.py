@@ -11,9 +11,11 @@ right type, the document resolution score, and small penalties for long units an
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from rag.answer.intent import Need, list_head
 from rag.answer.spans import Span, find_spans
@@ -55,7 +57,19 @@ class Weights:
     max_missing: float = 0.25  # IDF share of question terms the unit's whole document may lack
 
 
-DEFAULT_WEIGHTS = Weights()
+WEIGHTS_FILE = Path(__file__).with_name("data") / "weights.json"
+
+
+def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
+    """The weights fitted by `python -m eval.calibrate` (the file says on which sets), else the defaults."""
+    if not path.exists():
+        return Weights()
+    fitted = json.loads(path.read_text(encoding="utf-8"))["weights"]
+    known = {k: float(v) for k, v in fitted.items() if k in Weights.__dataclass_fields__}
+    return Weights(**known)
+
+
+DEFAULT_WEIGHTS = load_weights()
 
 
 @dataclass(frozen=True)
@@ -183,8 +197,10 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
             where = f"{unit.text} {unit.context} {unit.lead} {meta.title or ''} {(meta.issued_on or '')[:4]}"
             if info.years and not any(y in where for y in info.years):
                 continue  # the question's year is a constraint, not a hint
+            # years that only name the document ('Kế hoạch … giai đoạn 2026 - 2030') say nothing of the fact
+            fact_years = [y for y in info.years if y not in (meta.title or "")]
             local = set(_YEAR.findall(f"{unit.text} {unit.lead}"))
-            if info.years and local and not local & set(info.years) and not _in_span(info.years, unit.text, unit.lead):
+            if fact_years and local and not local & set(fact_years) and not _in_span(fact_years, unit.text, unit.lead):
                 continue  # the clause's own period ('Giai đoạn 2025-2027') is not the one asked about
             if _ISSUING_NOTE.match(unit.text):
                 continue  # '(Kèm theo Quyết định số …)' dates the attachment, it says nothing of its own
@@ -209,7 +225,7 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
                     score += weights.list_bonus  # the unit names what the list is of ('Chỉ tiêu thi đua')
             if info.years:
                 sentence = doc_text[unit.sentence[0]:unit.sentence[1]]
-                if any(y in sentence or y in unit.lead for y in info.years):
+                if any(y in sentence or y in unit.lead for y in fact_years):
                     score += weights.context_year
             span = _best_span(spans, need, unit.text, set(terms), folded, sentence, offset, info.text)
             out.append(Candidate(unit, score, cov.score, cov.in_text, span, keys_found, named))

@@ -20,7 +20,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "Điều 5. Quyền", and in older laws "Điều 5" alone or "Điều 5 Chính sách …" (no dot)
     ("article", re.compile(r"^Điều\s+(\d+[a-zđ]?)\s*(?:[.:]|$|(?=[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]))")),
     ("roman", re.compile(r"^([IVXL]{1,6})[.)]\s*(?=\S)")),
-    ("decimal", re.compile(r"^(\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?=\S)")),
+    # '2.1.', '1.2.3' number clauses; '3.000' (three digits after the dot) is a thousand
+    ("decimal", re.compile(r"^(\d{1,3}(?:\.\d{1,2}){1,3})\.?\s+(?=\S)")),
     ("decimal", re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")),
     ("letter", re.compile(r"^([a-zđ])\)\s*(?=\S)")),
     ("paren", re.compile(r"^\((\d{1,3})\)\s*(?=\S)")),
