@@ -40,7 +40,7 @@ _ENGLISH_ONLY = ("all-minilm", "all_minilm", "all-mpnet", "all_mpnet", "paraphra
 
 
 # Weights chosen on ALQAC 2023 *train* with eval.tune for models measured here (docs/MEASUREMENTS.md).
-_MEASURED_WEIGHTS = {"vi-legal-static": 0.5}
+_MEASURED_WEIGHTS = {"vi-legal-static": 1.0}
 
 
 def recommended_dense_weight(model_name: str) -> float:
@@ -161,7 +161,7 @@ def _load_embedder(name: str, settings: Settings) -> tuple[Embedder | None, str 
         except (OSError, ValueError, RuntimeError) as exc:
             log.warning("embedding model %s failed to load: %s", name, exc)
             return None, missing_model_message(name)
-        if not math.isinf(model.max_seq_length or 0):  # static models read whole texts: nothing to cap
+        if not _is_static(model):  # static models read whole texts: nothing to cap
             model.max_seq_length = settings.embedding_max_seq_length
         _CACHE[key] = model
     query_prefix, passage_prefix = default_prefixes(name)
@@ -169,8 +169,13 @@ def _load_embedder(name: str, settings: Settings) -> tuple[Embedder | None, str 
         name=name, model=_CACHE[key],
         query_prefix=settings.query_prefix if settings.query_prefix is not None else query_prefix,
         passage_prefix=settings.passage_prefix if settings.passage_prefix is not None else passage_prefix,
-        batch_size=settings.embedding_batch_size,
+        batch_size=settings.static_embedding_batch_size if _is_static(_CACHE[key]) else settings.embedding_batch_size,
     ), None
+
+
+def _is_static(model: Any) -> bool:
+    """A static model (StaticEmbedding: piece vectors averaged) has no sequence-length limit."""
+    return math.isinf(model.max_seq_length or 0)
 
 
 def make_reranker(settings: Settings) -> tuple[Any | None, str | None]:
