@@ -81,4 +81,4 @@ def test_term_similarity_of_the_shipped_model(shipped):
     assert terms.similarity("thời hạn", "hạn") > terms.similarity("thời hạn", "ma túy")
     near = terms.similar_terms("báo cáo", k=5)
     assert len(near) == 5 and all(t != "bao cao" for t, _ in near)
-    assert terms.similar_terms("xyzzy qwv", k=3) == []
+    assert terms.similar_terms("ƀƀƀ ɋɋ", k=3) == []  # no known piece: nothing, not noise
