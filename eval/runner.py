@@ -18,7 +18,7 @@ from rag.config import Settings
 from rag.engine import Assistant, answer_record
 from rag.ingest.pipeline import ingest
 
-PIPELINES = ("project", "naive", "bm25")
+PIPELINES = ("project", "dense", "naive", "bm25")  # dense: the project's dense leg alone (BEIR mode)
 
 
 class EvalInputError(Exception):
@@ -139,6 +139,9 @@ def run_questions(questions_path: Path, out: Path, settings: Settings, k: int, p
                         record["verification"] = asdict(verification)
                     results.append(record)
                 runs[name] = (questions, results)
+                continue
+            if name == "dense":
+                notes.append("dense: chỉ đo ở chế độ BEIR (nhánh dense của dự án, không có bộ trả lời).")
                 continue
             pieces = naive_pieces(sources)
             if name == "naive" and assistant.embedder is None:

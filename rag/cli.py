@@ -29,10 +29,16 @@ def documents(settings: Settings) -> list[dict[str, Any]]:
     return out
 
 
+def index_summary(settings: Settings) -> dict[str, Any]:
+    """The index as a whole: which embedding model its vectors come from (None: lexical-only), chunk count."""
+    store = Store(settings)
+    return {"embedding_model": store.embedding_model, "chunks": store.count()}
+
+
 def _cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     docs = documents(settings)
     if args.json:
-        print(json.dumps({"documents": docs}, ensure_ascii=False, indent=2))
+        print(json.dumps({"index": index_summary(settings), "documents": docs}, ensure_ascii=False, indent=2))
         return 0
     if not docs:
         print("Chỉ mục chưa có văn bản nào. Chạy: python ingest.py corpus/")

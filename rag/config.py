@@ -24,7 +24,11 @@ class Settings(BaseSettings):
 
     # Embeddings
     embedding_model: str = "intfloat/multilingual-e5-small"
+    # used when embedding_model cannot be loaded (offline): the project's own model in models/;
+    # "none" turns the fallback off (then a missing model means lexical-only)
+    fallback_embedding_model: str | None = "vi-legal-static"
     embedding_batch_size: int = 32
+    static_embedding_batch_size: int = 1024  # static models pad nothing: big batches only save per-batch overhead
     embedding_device: str = "cpu"
     embedding_max_seq_length: int = 256
     query_prefix: str | None = None  # None: chosen from the model name (e5: "query: ")

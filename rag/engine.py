@@ -57,7 +57,8 @@ class Assistant:
         self.embedder = embedder
         if self.embedder is None and use_model and self.store.embedding_model:
             # queries must be embedded by the model that embedded the chunks
-            wanted = settings.model_copy(update={"embedding_model": self.store.embedding_model})
+            wanted = settings.model_copy(update={"embedding_model": self.store.embedding_model,
+                                                 "fallback_embedding_model": None})
             self.embedder, self.notice = make_embedder(wanted)
         elif self.embedder is None and use_model:
             self.notice = "Chỉ mục chưa có vectơ (lập chỉ mục khi không có mô hình nhúng): chỉ tìm kiếm theo từ khóa (BM25)."

@@ -1,12 +1,15 @@
 """Sentence-transformers embeddings, with model-specific prefixes and honest offline behaviour.
 
-A model that cannot be loaded never crashes anything: `make_embedder` returns None and a
-message naming the model and how to provide it, and the system runs lexical-only meanwhile.
+A model that cannot be loaded never crashes anything: `make_embedder` falls back to the
+project's own Vietnamese model shipped in models/ (RAG_FALLBACK_EMBEDDING_MODEL, trained by
+`make model`, see docs/MODEL_CARD.md) with a notice naming the missing model and how to provide
+it; with no fallback it returns None and the system runs lexical-only meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from rag.config import Settings
+from rag.config import PROJECT_ROOT, Settings
 
 log = logging.getLogger(__name__)
 _HUB_HOST = "huggingface.co"
 _CACHE: dict[tuple[str, str, int], Any] = {}
+MODELS_DIR = PROJECT_ROOT / "models"  # models shipped with the project, loadable by folder name
+_OFF = ("", "none", "off", "lexical")
 
 
 def default_prefixes(model_name: str) -> tuple[str, str]:
@@ -34,10 +39,23 @@ def default_prefixes(model_name: str) -> tuple[str, str]:
 _ENGLISH_ONLY = ("all-minilm", "all_minilm", "all-mpnet", "all_mpnet", "paraphrase-minilm", "msmarco")
 
 
+# Weights chosen on ALQAC 2023 *train* with eval.tune for models measured here (docs/MEASUREMENTS.md).
+_MEASURED_WEIGHTS = {"vi-legal-static": 1.0}
+
+
 def recommended_dense_weight(model_name: str) -> float:
     """RRF weight of the dense leg for this model when RAG_DENSE_WEIGHT is not set."""
     lowered = model_name.lower()
+    measured = _MEASURED_WEIGHTS.get(Path(lowered.rstrip("/")).name)
+    if measured is not None:
+        return measured
     return 0.05 if any(tag in lowered for tag in _ENGLISH_ONLY) and "multilingual" not in lowered else 0.5
+
+
+def bundled_model_path(name: str) -> Path | None:
+    """The folder of a model shipped in models/ ('vi-legal-static'), if `name` is one."""
+    folder = MODELS_DIR / name
+    return folder if name and "/" not in name and (folder / "modules.json").exists() else None
 
 
 @dataclass
@@ -96,14 +114,38 @@ def missing_model_message(name: str) -> str:
     )
 
 
+def fallback_message(name: str, fallback: str) -> str:
+    """What to tell the user when the configured model is missing and the shipped one is used."""
+    return (
+        f"Không nạp được mô hình nhúng '{name}' (máy không tải được từ Hugging Face Hub và chưa có bản "
+        f"trong bộ nhớ đệm); đang dùng mô hình tiếng Việt kèm theo '{fallback}' (chạy ngoại tuyến). "
+        f"Để dùng '{name}', chép thư mục mô hình vào máy rồi đặt RAG_EMBEDDING_MODEL=/đường/dẫn/mô-hình."
+    )
+
+
 def make_embedder(settings: Settings) -> tuple[Embedder | None, str | None]:
-    """Load the configured model (name or local path). Returns (embedder, None) or (None, reason)."""
+    """Load the configured model (name, local path or shipped model), else the fallback model.
+
+    Returns (embedder, None), (fallback embedder, why the configured one is not used), or
+    (None, reason) when neither loads or the model is turned off (RAG_EMBEDDING_MODEL=none).
+    """
     name = settings.embedding_model
-    if not name or name.lower() in ("none", "off", "lexical"):
+    if not name or name.lower() in _OFF:
         return None, "Mô hình nhúng đã tắt (RAG_EMBEDDING_MODEL=none): chỉ tìm kiếm theo từ khóa (BM25)."
+    embedder, reason = _load_embedder(name, settings)
+    fallback = settings.fallback_embedding_model
+    if embedder is None and fallback and fallback.lower() not in _OFF and fallback != name:
+        spare, _ = _load_embedder(fallback, settings)
+        if spare is not None:
+            log.warning("embedding model %s not available; using %s", name, fallback)
+            return spare, fallback_message(name, fallback)
+    return embedder, reason
+
+
+def _load_embedder(name: str, settings: Settings) -> tuple[Embedder | None, str | None]:
     key = (name, settings.embedding_device, settings.embedding_max_seq_length)
     if key not in _CACHE:
-        local = Path(name).expanduser()
+        local = bundled_model_path(name) or Path(name).expanduser()
         local_only = False
         if not local.exists():
             if Path(name).is_absolute() or name.startswith((".", "~")):
@@ -119,15 +161,21 @@ def make_embedder(settings: Settings) -> tuple[Embedder | None, str | None]:
         except (OSError, ValueError, RuntimeError) as exc:
             log.warning("embedding model %s failed to load: %s", name, exc)
             return None, missing_model_message(name)
-        model.max_seq_length = settings.embedding_max_seq_length
+        if not _is_static(model):  # static models read whole texts: nothing to cap
+            model.max_seq_length = settings.embedding_max_seq_length
         _CACHE[key] = model
     query_prefix, passage_prefix = default_prefixes(name)
     return Embedder(
         name=name, model=_CACHE[key],
         query_prefix=settings.query_prefix if settings.query_prefix is not None else query_prefix,
         passage_prefix=settings.passage_prefix if settings.passage_prefix is not None else passage_prefix,
-        batch_size=settings.embedding_batch_size,
+        batch_size=settings.static_embedding_batch_size if _is_static(_CACHE[key]) else settings.embedding_batch_size,
     ), None
+
+
+def _is_static(model: Any) -> bool:
+    """A static model (StaticEmbedding: piece vectors averaged) has no sequence-length limit."""
+    return math.isinf(model.max_seq_length or 0)
 
 
 def make_reranker(settings: Settings) -> tuple[Any | None, str | None]:

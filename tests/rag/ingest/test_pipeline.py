@@ -60,6 +60,7 @@ def test_cli_exit_code_and_summary_without_traceback(corpus_copy, tmp_path):
     docs = subprocess.run([sys.executable, "-m", "rag", "docs", "--json"], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
     records = json.loads(docs.stdout)["documents"]
+    assert json.loads(docs.stdout)["index"] == {"embedding_model": None, "chunks": sum(d["n_chunks"] for d in records)}
     kh33 = next(d for d in records if d["number"] == "33/KH-UBND")
     assert set(kh33) == {"doc_id", "source", "number", "doc_type", "issuer", "place", "issued_on",
                          "issued_text", "title", "signer", "n_chunks", "text_origin", "ocr_pages", "converted_from"}
@@ -113,8 +114,9 @@ def test_dense_vectors_with_small_model_and_model_switch(corpus_copy, dense_sett
     assert len(ingest([corpus_copy], lexical).unchanged) == 5 and Store(lexical).dim == 384
 
 
-def test_missing_model_degrades_to_lexical_only_quickly(corpus_copy, tmp_path, settings):
-    offline = settings.model_copy(update={"embedding_model": "intfloat/multilingual-e5-small", "hub_probe_timeout_s": 1.0})
+def test_missing_model_without_fallback_degrades_to_lexical_only_quickly(corpus_copy, tmp_path, settings):
+    offline = settings.model_copy(update={"embedding_model": "intfloat/multilingual-e5-small", "hub_probe_timeout_s": 1.0,
+                                          "fallback_embedding_model": "none"})
     report = ingest([corpus_copy], offline)
     assert report.ok and report.embedding_model is None
     assert "intfloat/multilingual-e5-small" in report.notice and "RAG_EMBEDDING_MODEL" in report.notice
