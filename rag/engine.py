@@ -121,7 +121,7 @@ class Assistant:
             tuple(dict.fromkeys(p.chunk.doc_id for p in answer.passages[:1])))
         topic = (previous.topic or previous.resolved) if context is not None and previous is not None else resolved
         return answer, Turn(question=question, resolved=resolved, doc_ids=docs, terms=info.terms,
-                            answer="" if answer.abstained else answer.text, topic=topic)
+                            answer="" if answer.abstained else answer.text.split(" — ", 1)[0][:80], topic=topic)
 
     def _answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None, context: Context | None) -> Answer:
         if isinstance(self.answerer, ExtractiveAnswerer):

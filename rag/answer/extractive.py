@@ -20,6 +20,7 @@ from rag.answer.verify import verify
 from rag.config import Settings
 from rag.index.corpus import CorpusView
 from rag.index.lexical import LexicalIndex
+from rag.ingest.markers import detect_marker
 from rag.search.query import QueryInfo
 from rag.search.retrieval import Retrieval, Retriever
 from rag.text import has_diacritics, strip_accents
@@ -165,7 +166,8 @@ class ExtractiveAnswerer:
         ranked = candidates(info, need, found.passages, self.corpus, self._weight(not has_diacritics(info.text)),
                             lambda d: scores.get(d, 0.0), extra, self.weights, self.doc_keys)
         if said and ranked:  # the fact the previous answer gave is not the answer to its follow-up
-            ranked = sorted((replace(c, score=c.score - 0.3) if c.span is not None and c.span.text in said else c
+            said = said.lower()
+            ranked = sorted((replace(c, score=c.score - 0.3) if c.span is not None and c.span.text.lower() in said else c
                              for c in ranked), key=lambda c: -c.score)
         return ranked
 
@@ -204,6 +206,13 @@ class ExtractiveAnswerer:
         if len(items) >= 2:
             line = list_line(doc[para_start:para_end], doc, items)
             return Finding(trim(line, 1450), (Quote(unit.chunk.doc_id, para_start, end, path),), best.score)
+        if doc[para_start:para_end].rstrip(" *").endswith(":"):  # '… bao gồm:' and the items in the next paragraph
+            nxt = doc.find("\n", para_end + 1)
+            while nxt >= 0 and not doc[para_end:nxt].strip() and nxt + 1 < len(doc):
+                nxt = doc.find("\n", nxt + 1)
+            following = doc[para_end:nxt if nxt >= 0 else len(doc)]
+            if following.strip() and detect_marker(following.strip()) is None and len(following) < _LIST_PARAGRAPH:
+                para_end += len(following.rstrip())
         paragraph = doc[para_start:para_end]
         return Finding(trim(strip_marker(paragraph).replace("\n", " "), 1450),
                        (Quote(unit.chunk.doc_id, para_start, para_start + len(paragraph.rstrip()), path),), best.score)

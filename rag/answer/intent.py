@@ -48,6 +48,9 @@ _RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
     ("duration", re.compile(r"\b(bao lau|trong bao|may ngay|bao nhieu ngay|bao nhieu gio|bao nhieu thang|"
                             r"bao nhieu nam|trong vong bao|may thang|may nam|may tuan)\b"),
      Need(("duration", "date", "time"), strict=True, label="duration")),
+    ("when", re.compile(r"\b(khi nao|bao gio|ngay nao|luc nao|thang nao|nam nao|thoi diem nao|dip nao|den khi nao|tu khi nao"
+                        r"|den bao gio|tu bao gio|truoc ngay nao|cham nhat (la )?(ngay|khi))\b"),
+     Need(("date", "recurring", "time", "event"), strict=True, label="date")),
     ("date", re.compile(r"\b(khi nao|bao gio|ngay nao|thoi han|han chot|han cuoi|han nop|han gui|truoc ngay|cham nhat|"
                         r"thoi gian nao|luc nao|thang nao|nam nao|den ngay|tu ngay|ke tu|hieu luc|ap dung tu|moc nao|dip nao|"
                         r"ky hop nao|thoi diem nao|vao luc|den khi nao|den bao gio|dot nao|tien do|\bhan\b(?! (che|muc|ngach)))"),
@@ -73,17 +76,25 @@ _PERSON = re.compile(r"\b(pho thu tuong|thu tuong|bo truong|chu tich|giam doc|tr
                      r"nguoi dung dau|truong doan) nao\b|\bai (lam|la|giu chuc) (pho |truong |chu tich|giam doc|thu truong)")
 
 
-_UNITS = ("phan tram", "%", "nghin ty dong", "ty dong", "trieu dong", "nghin dong", "dong", "ty usd", "trieu usd", "usd",
-          "trieu tan", "nghin tan", "tan", "km", "ha", "m2", "diem", "luot", "nguoi", "ho", "xe", "xa", "lao dong")
-_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|__may__)\s+(" + "|".join(u for u in _UNITS if u != "%") + r")\b")
+_UNITS = ("nghin ty dong", "ty dong", "trieu dong", "nghin dong", "ty usd", "trieu usd", "trieu tan", "nghin tan",
+          "lao dong")
+_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|__may__)\s+(" + "|".join(_UNITS) + r"|[a-z]+)\b")
+_NOT_A_UNIT = {"la", "so", "va", "trong", "tren", "cho", "voi", "thi", "duoc", "nam", "lan", "phan", "tien", "muc", "mot",
+               "o", "de", "vao", "tu", "den", "khi", "sau", "truoc", "theo", "ti", "ty", "trieu", "nghin"}
 
 
 def asked_unit(folded: str) -> str | None:
-    """The measure named right after 'bao nhiêu' ('bao nhiêu tỷ đồng' → 'ty dong'), '%' for 'phần trăm'."""
+    """The measure or thing counted right after 'bao nhiêu' ('bao nhiêu tỷ đồng' → 'ty dong', 'bao nhiêu kg'
+    → 'kg', 'bao nhiêu văn bản' → 'van'), '%' for 'phần trăm', 'dong' for 'tiền'."""
     m = _ASKED_UNIT.search(folded)
+    if m is not None and m.group(1) == "phan" or re.search(r"\b(phan tram|ty le|ti le)\b.*\bbao nhieu\b", folded):
+        return "%"
     if m is None:
-        return "%" if re.search(r"\b(phan tram|ty le|ti le)\b", folded) and "bao nhieu" in folded else None
-    return "%" if m.group(1) == "phan tram" else m.group(1)
+        return None
+    word = m.group(1)
+    if word == "tien":
+        return "dong"
+    return None if word in _NOT_A_UNIT else word
 
 
 _LIST_HEAD = re.compile(r"\b(?:nhung|cac|gom)\s+((?:\w+\s+){1,4}?)(?:nao|gi)\b")
@@ -132,7 +143,9 @@ def _need_of(question: str) -> Need:
         if pattern.search(folded):
             if need.label in ("quantity",) and re.search(r"\bbao nhieu (ngay|gio|thang|nam|tuan|phut)\b", folded):
                 continue  # 'bao nhiêu ngày' asks for a duration (matched above)
-            unit = asked_unit(folded) if need.label == "quantity" else None
+            plain = strip_accents(re.sub(r"\bmấy\b", "__may__", key)) if has_diacritics(question) else \
+                re.sub(r"\bmay\b(?= (?!bay|moc|tinh|phun)\w)", "__may__", strip_accents(key))
+            unit = asked_unit(plain) if need.label == "quantity" else None
             if need.label == "agency" and not _ACTION.search(folded):
                 need = replace(need, label="entity")  # 'cho công ty nào', 'thuộc đơn vị nào': any agency answers
             return Need(need.kinds, need.strict and not wants_list, wants_list or need.wants_list, need.about, need.label,

@@ -78,7 +78,7 @@ class Span:
     text: str
 
 
-_REF_BEFORE = re.compile(r"(?:\d+(?:/\d{4})?/[A-ZĐ][\wĐđ]*(?:-[\wĐđ&]+)*|[Ss]ố\s+\S+)\s*,?\s*$")
+_REF_BEFORE = re.compile(r"(?:\d+(?:-[A-ZĐ]+)?(?:/\d{4})?/[A-ZĐ][\wĐđ]*(?:-[\wĐđ&]+)*|[Ss][ốo]\s+\S+)\s*,?\s*$")
 
 
 def _names_a_document(text: str, start: int, end: int) -> bool:
