@@ -1,5 +1,7 @@
 """Fit the answerer's gate and scoring weights on a tune question set (never on a test set).
 
+    python -m eval.calibrate … --learn   (a logistic gate over the best unit's features)
+
     python -m eval.calibrate eval/questions/unseen_tune.jsonl eval/questions/directives.jsonl \
         --index DIR --out rag/answer/data/weights.json
 
@@ -22,9 +24,11 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from eval.metrics import answer_correct, confident_wrong
 from eval.runner import load_questions
-from rag.answer.select import DEFAULT_WEIGHTS, Weights
+from rag.answer.select import DEFAULT_WEIGHTS, GATE_FEATURES, Weights
 from rag.config import load_settings
 from rag.engine import Assistant
 
@@ -70,15 +74,85 @@ def _memoize_retrieval(assistant: Assistant) -> None:
     retriever.retrieve = retrieve  # type: ignore[method-assign]
 
 
+def _label(q: dict[str, Any], answer_text: str, abstained: bool) -> int:
+    """1 when answering with the best unit gives a right answer, 0 when it would be wrong (or the documents are silent)."""
+    return int(bool(q.get("answers")) and answer_correct(q, {"answer": answer_text, "abstained": abstained}))
+
+
+def collect(assistant: Assistant, sets: list[list[dict[str, Any]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(features of the best unit, label, answerable) per question, with the gate wide open."""
+    answerer = assistant.answerer
+    answerer.weights = replace(answerer.weights, min_coverage=0.0, min_in_text=0.0, gate_coef=(),  # type: ignore[union-attr]
+                               floor_coverage=answerer.weights.floor_coverage)  # type: ignore[union-attr]
+    xs, ys, answerable = [], [], []
+    for qs in sets:
+        for q in qs:
+            turn = None
+            for earlier in q.get("turns") or []:
+                _, turn = assistant.converse(earlier, turn)
+            answer, _ = assistant.converse(q["question"], turn)
+            best = answerer.last_best  # type: ignore[union-attr]
+            if best is None:
+                continue
+            xs.append(best.features())
+            ys.append(_label(q, answer.text, answer.abstained))
+            answerable.append(bool(q.get("answers")))
+    return np.array(xs, dtype=float), np.array(ys, dtype=float), np.array(answerable, dtype=bool)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.5, steps: int = 4000) -> tuple[np.ndarray, float]:
+    """Plain L2-regularised logistic regression by gradient descent (a handful of features)."""
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
+        grad_w = x.T @ (p - y) / len(y) + l2 * w / len(y)
+        grad_b = float(np.mean(p - y))
+        w -= 0.5 * grad_w
+        b -= 0.5 * grad_b
+    return w, b
+
+
+def choose_threshold(p: np.ndarray, y: np.ndarray, answerable: np.ndarray) -> tuple[float, float]:
+    """The threshold with the best objective: +1 right answer, −2 wrong answer, +1 abstention on silence."""
+    best = (-1e9, 0.5)
+    for t in np.linspace(0.05, 0.95, 91):
+        answered = p >= t
+        score = np.sum(answered & (y == 1)) - 2 * np.sum(answered & (y == 0)) + np.sum(~answered & ~answerable)
+        if score > best[0]:
+            best = (float(score), float(t))
+    return best[1], best[0] / len(y)
+
+
+def learn(assistant: Assistant, sets: list[list[dict[str, Any]]], out: Path, sources: list[Path]) -> None:
+    x, y, answerable = collect(assistant, sets)
+    w, b = fit_logistic(x, y)
+    p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
+    threshold, objective = choose_threshold(p, y, answerable)
+    weights = replace(DEFAULT_WEIGHTS, gate_coef=tuple(round(float(v), 4) for v in w), gate_intercept=round(b, 4),
+                      gate_threshold=round(threshold, 3))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "weights": asdict(weights), "gate_features": list(GATE_FEATURES), "objective": round(objective, 4),
+        "samples": int(len(y)), "right_when_answered_wide_open": int(y.sum()),
+        "fitted_on": [str(p_) for p_ in sources], "command": " ".join(["python -m eval.calibrate", *sys.argv[1:]]),
+    }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"gate: {dict(zip(GATE_FEATURES, np.round(w, 3), strict=True))} b={b:.3f} threshold={threshold:.2f} "
+          f"objective={objective:.4f} on {len(y)} questions")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__)
     parser.add_argument("questions", nargs="+", type=Path, help="tune question sets (JSONL)")
     parser.add_argument("--index", type=Path, required=True, help="index holding the sets' documents")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--learn", action="store_true", help="fit a logistic gate instead of the threshold grid")
     args = parser.parse_args(argv)
     assistant = Assistant(load_settings(index_dir=args.index), use_model=False)
     _memoize_retrieval(assistant)
     sets = [load_questions(p) for p in args.questions]
+    if args.learn:
+        learn(assistant, sets, args.out, args.questions)
+        return 0
     best: tuple[float, Weights] = (-1e9, DEFAULT_WEIGHTS)
     keys = list(GRID)
     for values in itertools.product(*(GRID[k] for k in keys)):

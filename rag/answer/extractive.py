@@ -62,6 +62,7 @@ class ExtractiveAnswerer:
         self.settings, self.retriever, self.corpus, self.lexical = settings, retriever, corpus, lexical
         self.weights = weights
         self.doc_keys = DocKeys(corpus)
+        self.last_best: Candidate | None = None
 
     # ------------------------------------------------------------------ entry point
     def answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None = None,
@@ -89,7 +90,8 @@ class ExtractiveAnswerer:
         extra = context.terms if context else ()
         ranked = self._candidates(info, need, found, extra, context.said if context else "")
         best = ranked[0] if ranked else None
-        if not passes_gate(best, self.weights):
+        self.last_best = best  # what the gate saw (read by eval.calibrate; not kept per request)
+        if not passes_gate(best, self.weights, learned=not need.wants_list):
             return self.abstain(found)
         assert best is not None
         if need.wants_list:

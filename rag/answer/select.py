@@ -12,10 +12,12 @@ right type, the document resolution score, and small penalties for long units an
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rag.answer.intent import Need, list_head
 from rag.answer.spans import Span, find_spans
@@ -55,6 +57,10 @@ class Weights:
     min_coverage: float = 0.5
     min_in_text: float = 0.25
     max_missing: float = 0.25  # IDF share of question terms the unit's whole document may lack
+    floor_coverage: float = 0.35  # below this no gate answers
+    gate_coef: tuple[float, ...] = ()  # a logistic gate over Candidate.features() (eval.calibrate --learn)
+    gate_intercept: float = 0.0
+    gate_threshold: float = 0.5
 
 
 WEIGHTS_FILE = Path(__file__).with_name("data") / "weights.json"
@@ -65,7 +71,8 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
     if not path.exists():
         return Weights()
     fitted = json.loads(path.read_text(encoding="utf-8"))["weights"]
-    known = {k: float(v) for k, v in fitted.items() if k in Weights.__dataclass_fields__}
+    known: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else float(v)) for k, v in fitted.items()
+                             if k in Weights.__dataclass_fields__}
     return Weights(**known)
 
 
@@ -89,6 +96,16 @@ class Candidate:
     span: Span | None
     keys_found: bool = True
     named: bool = False  # the unit is in the clause the question names ('mục II.3 (12)')
+    missing: float = 0.0  # IDF share of the question's terms its document lacks
+    doc: float = 1.0  # how well the unit's document fits the question (resolution score)
+
+    def features(self) -> tuple[float, ...]:
+        """What the learned gate weighs (the order of GATE_FEATURES)."""
+        return (self.coverage, self.in_text, self.missing, float(self.span is not None), self.doc,
+                1.0 / max(1, self.unit.rank), min(1.0, len(self.unit.text) / 400))
+
+
+GATE_FEATURES = ("coverage", "in_text", "missing", "has_answer_span", "document_fit", "inverse_rank", "length")
 
 
 def _echoes(span: Span, question_key: str) -> bool:
@@ -228,7 +245,8 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
                 if any(y in sentence or y in unit.lead for y in fact_years):
                     score += weights.context_year
             span = _best_span(spans, need, unit.text, set(terms), folded, sentence, offset, info.text)
-            out.append(Candidate(unit, score, cov.score, cov.in_text, span, keys_found, named))
+            out.append(Candidate(unit, score, cov.score, cov.in_text, span, keys_found, named, missing,
+                                 doc_score(chunk.doc_id)))
     return sorted(out, key=lambda c: -c.score)
 
 
@@ -306,11 +324,26 @@ def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], fo
     return (rich or list(spans))[0]
 
 
-def passes_gate(best: Candidate | None, weights: Weights = DEFAULT_WEIGHTS) -> bool:
+def gate_probability(best: Candidate, weights: Weights) -> float | None:
+    """The learned gate's estimate that answering with this unit is right (None: no learned gate)."""
+    if not weights.gate_coef:
+        return None
+    z = weights.gate_intercept + sum(w * x for w, x in zip(weights.gate_coef, best.features(), strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def passes_gate(best: Candidate | None, weights: Weights = DEFAULT_WEIGHTS, learned: bool = True) -> bool:
     """Answer only when the best unit holds enough of the question, including its most specific
-    terms (or the user named its clause)."""
+    terms (or the user named its clause); with a learned gate, when its estimate that the answer
+    is right clears the threshold fitted on the tune set. A list answer (a whole paragraph, long by
+    nature) is gated by the coverage thresholds alone (`learned=False`)."""
     if best is None:
         return False
     if best.named:
         return True
-    return best.coverage >= weights.min_coverage and best.in_text >= weights.min_in_text and best.keys_found
+    if best.coverage < weights.floor_coverage or not best.keys_found:
+        return False
+    p = gate_probability(best, weights) if learned else None
+    if p is not None:
+        return p >= weights.gate_threshold
+    return best.coverage >= weights.min_coverage and best.in_text >= weights.min_in_text
