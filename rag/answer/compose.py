@@ -93,14 +93,34 @@ _LEAD_TEMPORAL = ("date", "recurring", "duration", "time")
 _LEAD_AFTER = 90  # a fact further into the clause than this is put first
 
 
-def fact_line(text: str, span: Span | None, limit: int) -> str:
+def _densest(body: str, terms: set[str]) -> tuple[int, int] | None:
+    """The phrase of `body` that holds most of the question's words, and the phrase after it (where
+    the fact usually is: 'chủ đề hành động năm 2021 của thành phố “Đẩy mạnh …”')."""
+    from rag.answer.units import keys_of
+
+    pieces, pos = [], 0
+    for m in _PIECE.finditer(body):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, len(body)))
+    counts = [len(terms & set(keys_of(body[s:e], False))) for s, e in pieces]
+    if not counts or max(counts) == 0:
+        return None
+    best = counts.index(max(counts))
+    return pieces[best][0], pieces[min(best + 1, len(pieces) - 1)][1]
+
+
+def fact_line(text: str, span: Span | None, limit: int, terms: set[str] | None = None) -> str:
     """The answer line: the fact first (a time always; other facts when the clause reaches them
-    late), then the clause trimmed at phrase boundaries around the fact."""
+    late), then the clause trimmed at phrase boundaries around the fact — or, when no typed fact
+    marks it, around the phrase that holds most of the question's words."""
     body = _clean(strip_marker(text))
     keep = None
     if span is not None:
         at = body.find(_clean(span.text))
         keep = (at, at + len(_clean(span.text))) if at >= 0 else None
+    elif terms and len(body) > limit:
+        keep = _densest(body, terms)
     leads = span is not None and not (keep and keep[0] < 3) and (
         span.kind in _LEAD_TEMPORAL or keep is None or keep[0] > _LEAD_AFTER)
     budget = limit - len(span.text) - 3 if leads and span is not None else limit

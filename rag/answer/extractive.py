@@ -97,13 +97,14 @@ class ExtractiveAnswerer:
         if need.wants_list:
             finding = self._list(best, need)
             return self._finish([("", finding)], found, 1500)
-        findings = [("", self._finding(best, need))]
+        findings = [("", self._finding(best, need, info.terms))]
         if _asks_two(info) and (other := self._complement(info, best, ranked)) is not None:
-            findings.append(("", self._finding(other, need)))
+            findings.append(("", self._finding(other, need, info.terms)))
             return self._finish(findings, found, self.settings.max_comparison_chars)
         others = self._other_documents(info, need, best, ranked, found)
         if others:  # several documents answer a question that names none: each one's value
-            labelled = [(self.corpus.meta(c.unit.chunk.doc_id).label(), self._finding(c, need)) for c in [best, *others]]
+            labelled = [(self.corpus.meta(c.unit.chunk.doc_id).label(), self._finding(c, need, info.terms))
+                        for c in [best, *others]]
             return self._finish(labelled, found, self.settings.max_comparison_chars)
         answer = self._finish(findings, found, self.settings.max_answer_chars)
         return self._name_the_alternative(answer, best, found)
@@ -180,7 +181,7 @@ class ExtractiveAnswerer:
             original.path == unit.chunk.path else unit.chunk.path
         return Quote(unit.chunk.doc_id, unit.start, unit.end, path)
 
-    def _finding(self, best: Candidate, need: Need) -> Finding:
+    def _finding(self, best: Candidate, need: Need, terms: Sequence[str] = ()) -> Finding:
         unit = best.unit
         limit = self.settings.max_answer_chars - 120
         if need.label == "agency" and best.span is None and not _names_agency(unit.text):
@@ -190,8 +191,8 @@ class ExtractiveAnswerer:
                 line = f"{head_text}: {fact_line(unit.text, None, limit - len(head_text) - 2)}"
                 return Finding(line, (head_quote, self._quote(unit)), best.score)
         unit = self._widen_for_agency(unit) if "agency" in need.kinds else unit
-        return Finding(fact_line(unit.text, best.span if unit is best.unit else None, limit), (self._quote(unit),),
-                       best.score)
+        return Finding(fact_line(unit.text, best.span if unit is best.unit else None, limit, set(terms)),
+                       (self._quote(unit),), best.score)
 
     def _list(self, best: Candidate, need: Need) -> Finding:
         """A list answer: the paragraph that holds the best unit (a list often runs over several
@@ -328,7 +329,7 @@ class ExtractiveAnswerer:
                 continue
             ranked = self._candidates(side, need, found, ())
             if ranked and passes_gate(ranked[0], self.weights):
-                parts.append((label, self._finding(ranked[0], need)))
+                parts.append((label, self._finding(ranked[0], need, side.terms)))
         merged = Retrieval(_interleave(rankings, max(k, self.settings.top_k, 10)), None)
         if not parts:
             return self.abstain(merged)

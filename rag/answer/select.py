@@ -240,10 +240,8 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
                 score += weights.list_bonus * _announces_list(unit, doc_text)
                 if head_phrase and head_phrase in strip_accents(unit.text.lower()):
                     score += weights.list_bonus  # the unit names what the list is of ('Chỉ tiêu thi đua')
-            if info.years:
-                sentence = doc_text[unit.sentence[0]:unit.sentence[1]]
-                if any(y in sentence or y in unit.lead for y in fact_years):
-                    score += weights.context_year
+            if info.years and any(y in unit.text or y in unit.lead for y in info.years):
+                score += weights.context_year  # the unit itself speaks of the year asked about
             span = _best_span(spans, need, unit.text, set(terms), folded, sentence, offset, info.text)
             out.append(Candidate(unit, score, cov.score, cov.in_text, span, keys_found, named, missing,
                                  doc_score(chunk.doc_id)))
