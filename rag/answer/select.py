@@ -58,6 +58,7 @@ class Weights:
     min_in_text: float = 0.25
     max_missing: float = 0.25  # IDF share of question terms the unit's whole document may lack
     floor_coverage: float = 0.35  # below this no gate answers
+    min_coverage_list: float = 0.5
     gate_coef: tuple[float, ...] = ()  # a logistic gate over Candidate.features() (eval.calibrate --learn)
     gate_intercept: float = 0.0
     gate_threshold: float = 0.5
@@ -344,4 +345,6 @@ def passes_gate(best: Candidate | None, weights: Weights = DEFAULT_WEIGHTS, lear
     p = gate_probability(best, weights) if learned else None
     if p is not None:
         return p >= weights.gate_threshold
+    if not learned:  # a list: its paragraph rarely repeats the question's words as a single fact does
+        return best.coverage >= weights.min_coverage_list and best.in_text >= weights.min_in_text
     return best.coverage >= weights.min_coverage and best.in_text >= weights.min_in_text
