@@ -12,15 +12,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from rag.answer.compose import Quote, citation, clause_ref, fact_line, list_items, list_line, trim, where
+from rag.answer.compose import citation, clause_ref, where
+from rag.answer.findings import Finding, agency_tasks, document_fact, list_answer, single_fact
 from rag.answer.intent import Need, need_of
 from rag.answer.select import DEFAULT_WEIGHTS, Candidate, DocKeys, Weights, candidates, passes_gate
-from rag.answer.units import AGENCY, Unit, is_agency_heading, keys_of, strip_marker, units_of
+from rag.answer.units import Unit, keys_of, units_of
 from rag.answer.verify import verify
 from rag.config import Settings
 from rag.index.corpus import CorpusView
 from rag.index.lexical import LexicalIndex
-from rag.ingest.markers import detect_marker
 from rag.search.query import QueryInfo
 from rag.search.retrieval import Retrieval, Retriever
 from rag.text import has_diacritics, strip_accents
@@ -45,15 +45,6 @@ class Context:
     said: str = ""  # the previous answer: a follow-up ('Còn …', 'Sau đó …') asks for something else
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One answered fact (not a register `Fact`): the line shown and the quotes that support it."""
-
-    line: str
-    quotes: tuple[Quote, ...]
-    score: float
-
-
 class ExtractiveAnswerer:
     """Answers from retrieved passages by quoting them; never writes a number of its own."""
 
@@ -63,6 +54,11 @@ class ExtractiveAnswerer:
         self.weights = weights
         self.doc_keys = DocKeys(corpus)
         self.last_best: Candidate | None = None
+
+    @property
+    def _limit(self) -> int:
+        """Characters an answer line may take (the rest is its reference)."""
+        return self.settings.max_answer_chars - 120
 
     # ------------------------------------------------------------------ entry point
     def answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None = None,
@@ -85,7 +81,7 @@ class ExtractiveAnswerer:
             return self.abstain(found, found.problem)
         if need.about in ("signer", "issued"):
             return self._about_document(need.about, found)
-        if info.kind == "tasks" and (finding := self._tasks(info, found.passages)):
+        if info.kind == "tasks" and (finding := agency_tasks(info, found.passages, self._limit)):
             return self._finish([("", finding)], found, self.settings.max_answer_chars)
         extra = context.terms if context else ()
         ranked = self._candidates(info, need, found, extra, context.said if context else "")
@@ -95,16 +91,16 @@ class ExtractiveAnswerer:
             return self.abstain(found)
         assert best is not None
         if need.wants_list:
-            finding = self._list(best, need)
+            finding = list_answer(best, self.corpus)
             return self._finish([("", finding)], found, 1500)
-        findings = [("", self._finding(best, need, info.terms))]
+        findings = [("", single_fact(best, need, self.corpus, self._limit, info.terms))]
         if _asks_two(info) and (other := self._complement(info, best, ranked)) is not None:
-            findings.append(("", self._finding(other, need, info.terms)))
+            findings.append(("", single_fact(other, need, self.corpus, self._limit, info.terms)))
             return self._finish(findings, found, self.settings.max_comparison_chars)
         others = self._other_documents(info, need, best, ranked, found)
         if others:  # several documents answer a question that names none: each one's value
-            labelled = [(self.corpus.meta(c.unit.chunk.doc_id).label(), self._finding(c, need, info.terms))
-                        for c in [best, *others]]
+            labelled = [(self.corpus.meta(c.unit.chunk.doc_id).label(),
+                         single_fact(c, need, self.corpus, self._limit, info.terms)) for c in [best, *others]]
             return self._finish(labelled, found, self.settings.max_comparison_chars)
         answer = self._finish(findings, found, self.settings.max_answer_chars)
         return self._name_the_alternative(answer, best, found)
@@ -174,144 +170,22 @@ class ExtractiveAnswerer:
                              for c in ranked), key=lambda c: -c.score)
         return ranked
 
-    def _quote(self, unit: Unit) -> Quote:
-        original = self.corpus.chunk(unit.chunk.chunk_id)
-        # 'IV.1' → 'IV.1.a' when the quote is item a); headings and document facts keep their own path
-        path = self.corpus.clause_path_at(original, unit.start) if original is not None and \
-            original.path == unit.chunk.path else unit.chunk.path
-        return Quote(unit.chunk.doc_id, unit.start, unit.end, path)
-
-    def _finding(self, best: Candidate, need: Need, terms: Sequence[str] = ()) -> Finding:
-        unit = best.unit
-        limit = self.settings.max_answer_chars - 120
-        if need.label == "agency" and best.span is None and not _names_agency(unit.text):
-            heading = self._agency_heading(unit)
-            if heading is not None:
-                head_quote, head_text = heading
-                line = f"{head_text}: {fact_line(unit.text, None, limit - len(head_text) - 2)}"
-                return Finding(line, (head_quote, self._quote(unit)), best.score)
-        unit = self._widen_for_agency(unit) if "agency" in need.kinds else unit
-        return Finding(fact_line(unit.text, best.span if unit is best.unit else None, limit, set(terms)),
-                       (self._quote(unit),), best.score)
-
-    def _list(self, best: Candidate, need: Need) -> Finding:
-        """A list answer: the paragraph that holds the best unit (a list often runs over several
-        sentences, or over the lines after an announcing '… gồm:'), with the items that follow it."""
-        unit = best.unit
-        doc = self.corpus.text(unit.chunk.doc_id)
-        para_start = doc.rfind("\n", 0, unit.start) + 1
-        para_end = doc.find("\n", unit.end)
-        para_end = len(doc) if para_end < 0 else para_end
-        if para_end - para_start > _LIST_PARAGRAPH:  # a long paragraph: from the unit's sentence on
-            para_start = unit.sentence[0] if unit.sentence != (0, 0) else unit.start
-        end, items = list_items(doc, para_start, para_end, min(len(doc), para_end + 4000))
-        path = self._quote(unit).path
-        if len(items) >= 2:
-            line = list_line(doc[para_start:para_end], doc, items)
-            return Finding(trim(line, 1450), (Quote(unit.chunk.doc_id, para_start, end, path),), best.score)
-        if doc[para_start:para_end].rstrip(" *").endswith(":"):  # '… bao gồm:' and the items in the next paragraph
-            nxt = doc.find("\n", para_end + 1)
-            while nxt >= 0 and not doc[para_end:nxt].strip() and nxt + 1 < len(doc):
-                nxt = doc.find("\n", nxt + 1)
-            following = doc[para_end:nxt if nxt >= 0 else len(doc)]
-            if following.strip() and detect_marker(following.strip()) is None and len(following) < _LIST_PARAGRAPH:
-                para_end += len(following.rstrip())
-        paragraph = doc[para_start:para_end]
-        return Finding(trim(strip_marker(paragraph).replace("\n", " "), 1450),
-                       (Quote(unit.chunk.doc_id, para_start, para_start + len(paragraph.rstrip()), path),), best.score)
-
-    def _agency_heading(self, unit: Unit) -> tuple[Quote, str] | None:
-        """The nearest clause heading that names an agency ('1. Sở Nội vụ (…)'), quoted."""
-        chunk = unit.chunk
-        doc = self.corpus.text(chunk.doc_id)
-        first_end = chunk.text.find("\n")
-        candidates: list[tuple[str, str, int, int]] = []
-        if first_end > 0 and unit.start >= chunk.start + first_end and is_agency_heading(chunk.text[:first_end]):
-            candidates.append((chunk.path, chunk.text[:first_end], chunk.start, chunk.start + first_end))
-        candidates += [(str(a[0]), str(a[1]), int(a[2]), int(a[3])) for a in reversed(chunk.ancestors)
-                       if AGENCY.match(strip_marker(str(a[1]).strip("#* ")))]
-        if not candidates:
-            return None
-        path, heading, start, end = candidates[0]
-        piece = doc[start:end]
-        s = start + len(piece) - len(piece.lstrip("#* -"))
-        e = end - (len(piece) - len(piece.rstrip("* ")))
-        return Quote(chunk.doc_id, s, e, path), strip_marker(heading.strip("#* ")).rstrip(" :")
-
-    def _widen_for_agency(self, unit: Unit) -> Unit:
-        """For 'who' questions: widen a segment to its sentence when the sentence names the agency."""
-        if _names_agency(unit.text) or (unit.start, unit.end) == unit.sentence or unit.sentence == (0, 0):
-            return unit
-        s, e = unit.sentence
-        doc = self.corpus.text(unit.chunk.doc_id)
-        if e - s > 600 or not AGENCY.search(doc[s:e]):
-            return unit
-        return replace(unit, start=s, end=e, text=doc[s:e])
-
-    # ------------------------------------------------------------------ tasks of an agency
-    def _tasks(self, info: QueryInfo, passages: Sequence[Passage]) -> Finding | None:
-        """'Sở Nội vụ làm gì?': the clause headed by that agency."""
-        terms = list(info.terms)
-        for passage in passages[:8]:
-            chunk = passage.chunk
-            first_end = chunk.text.find("\n")
-            first = chunk.text[:first_end] if first_end > 0 else ""
-            if not (first and is_agency_heading(first)):
-                continue
-            heading_key = first.lower()
-            if sum(1 for t in terms if t in heading_key) < max(1, int(0.6 * len(terms))):
-                continue
-            head = strip_marker(first.replace("#", "").replace("**", "").strip()).rstrip(" :")
-            body = re.sub(r"\s*\n+\s*", " ", chunk.text[first_end:].replace("**", "").strip())
-            limit = self.settings.max_answer_chars - 120
-            line = trim(f"{head}: {body}", limit)
-            return Finding(line, (Quote(chunk.doc_id, chunk.start, chunk.end, chunk.path),), 1.0)
-        return None
-
-    # ------------------------------------------------------------------ about a document
     def _about_document(self, about: str, found: Retrieval) -> Answer:
+        """Who signed the document the question is about, or when it was issued."""
         doc_id = found.doc_ids[0] if found.doc_ids and len(found.doc_ids) == 1 else (
             found.docs.top(1)[0] if found.docs and found.docs.top(1) else
             (found.passages[0].chunk.doc_id if found.passages else None))
         if doc_id is None:
             return self.abstain(found)
-        meta, text = self.corpus.meta(doc_id), self.corpus.text(doc_id)
-        if about == "signer" and meta.signer:
-            start = text.rfind(meta.signer)
-            line = f"Người ký: {meta.signer}" + (f" ({meta.signer_title})" if meta.signer_title else "")
-            path = "nơi nhận, chữ ký"
-        elif about == "issued" and meta.issued_text:
-            start, line, path = self._issued_span(text, meta.issued_text, meta.kind)
-        else:
-            what = "người ký" if about == "signer" else "ngày ban hành"
-            return self.abstain(found, f"{meta.label()} không ghi {what}.")
-        if start < 0:
-            return self.abstain(found)
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        end = start + len(text[start:end].rstrip("* |"))
-        source = self.corpus.chunk_at(doc_id, start)
-        if source is None:
-            return self.abstain(found)
+        fact = document_fact(about, doc_id, self.corpus)
+        source = self.corpus.chunk_at(doc_id, fact.quotes[0].start) if isinstance(fact, Finding) else None
+        if not isinstance(fact, Finding) or source is None:
+            return self.abstain(found, fact if isinstance(fact, str) and fact else None)
+        # the clause quoted is the first passage shown, whatever the ranking said
         first = Passage(source, found.passages[0].score if found.passages else 1.0, 1)
         rest = (p for p in found.passages if p.chunk.chunk_id != source.chunk_id)
         found = replace(found, passages=(first, *(replace(p, rank=n) for n, p in enumerate(rest, start=2))))
-        return self._finish([("", Finding(line, (Quote(doc_id, start, end, path),), 1.0))], found,
-                            self.settings.max_answer_chars)
-
-    @staticmethod
-    def _issued_span(text: str, issued_text: str, kind: str) -> tuple[int, str, str]:
-        digits = re.findall(r"\d+", issued_text)
-        pattern = r"\D+".join(digits)
-        match = re.search(pattern, text) if pattern else None
-        if match is None:
-            return -1, "", ""
-        start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", start)
-        piece = text[start:line_end if line_end > 0 else len(text)]
-        if " | " in piece:  # 'Số: 12/TB | Hà Nội, ngày …': quote the place-date cell only
-            start += piece.rfind(" | ", 0, match.start() - start) + 3
-        return start, f"Ban hành {issued_text}", "đầu văn bản" if kind == "document" else "đoạn 1"
+        return self._finish([("", fact)], found, self.settings.max_answer_chars)
 
     # ------------------------------------------------------------------ comparisons
     def _comparison(self, info: QueryInfo, need: Need, k: int, doc_filter: Sequence[str] | None) -> Answer:
@@ -329,7 +203,7 @@ class ExtractiveAnswerer:
                 continue
             ranked = self._candidates(side, need, found, ())
             if ranked and passes_gate(ranked[0], self.weights):
-                parts.append((label, self._finding(ranked[0], need, side.terms)))
+                parts.append((label, single_fact(ranked[0], need, self.corpus, self._limit, side.terms)))
         merged = Retrieval(_interleave(rankings, max(k, self.settings.top_k, 10)), None)
         if not parts:
             return self.abstain(merged)
@@ -382,12 +256,6 @@ _TWO = re.compile(r"\b(lan luot|moi loai|moi (cai|nhom|cap|ben|muc)|so voi|so sa
 def _asks_two(info: QueryInfo) -> bool:
     """Does the question ask for two values ('xoài và nhãn … mỗi loại', 'cấp III và cấp IV', 'so với …')?"""
     return bool(_TWO.search(info.folded))
-
-
-def _names_agency(text: str) -> bool:
-    """Does the text start with who must act ('Sở Nội vụ …', 'Giao phòng Nội vụ huyện …')?"""
-    head = re.sub(r"^(?:[^,]{0,20},\s*)?(?:Giao|Đề nghị|Yêu cầu)?\s*", "", strip_marker(text))
-    return bool(AGENCY.match(head))
 
 
 def _interleave(rankings: Sequence[Sequence[Passage]], limit: int) -> tuple[Passage, ...]:
