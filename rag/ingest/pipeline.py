@@ -286,14 +286,15 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
                     continue
                 doc, meta, chunks = prepared
                 writer.add(doc, meta, chunks)  # written with the batch: embedded, stored, locally indexed
-                (report.updated if known else report.added).append(doc_id)
+                # a pending record without a sha256 is a document whose first write was interrupted
+                (report.updated if known and known.get("sha256") else report.added).append(doc_id)
                 report.chunks_written += len(chunks)
             writer.flush()
             if prune:
                 gone = [d for d, r in manifest.items() if not Path(str(r.get("source", ""))).exists()]
                 writer.remove(gone)
                 report.pruned.extend(gone)
-        report.total_docs = len(manifest) + len(report.added) - len(report.pruned)
+        report.total_docs = len(store.manifest())
         report.total_chunks = store.count()
     finally:
         failures.removeHandler(handler)
