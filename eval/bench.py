@@ -53,7 +53,7 @@ def _build(fraction: float, data: Path, model: str, index_dir: Path) -> dict[str
     folder = index_dir.parent / "docs"
     folder.mkdir(parents=True, exist_ok=True)
     for f in chosen:
-        (folder / f.name).symlink_to(f)
+        shutil.copyfile(f, folder / f.name)  # a copy: links out of the folder are refused by the loaders
     settings = load_settings(index_dir=index_dir, embedding_model=model)
     embedder, _ = make_embedder(settings)
     row["embedding_model"] = embedder.name if embedder else None

@@ -177,6 +177,12 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
         """Every match key of a document (a near-miss question names what its document lacks)."""
         return all_keys(doc_id, folded)
 
+        if doc_id not in key_cache:
+            meta = corpus.meta(doc_id)  # the text's keys come precomputed from the index
+            key_cache[doc_id] = set(corpus.keys(doc_id, folded)) | set(
+                keys_of(f"{meta.title or ''} {meta.issuer or ''}", folded))
+        return key_cache[doc_id]
+
     def profile_keys(doc_id: str) -> frozenset[str]:
         """The words that name a document: its type, title, issuer, place."""
         if doc_id not in profile_cache:

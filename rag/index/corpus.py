@@ -16,7 +16,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from rag.index.chroma import meta_from_record, pages_from_record
+from rag.index.lexical import syllables
 from rag.ingest.structure import iter_clauses, parse_clauses
+from rag.text import strip_accents
 from rag.types import Chunk, DocMeta, PageSpan
 
 _CONTAINERS = ("part", "chapter", "lawsection")
@@ -94,14 +96,17 @@ class _Lru:
 class CorpusView:
     """Documents and chunks of one index, as of one snapshot."""
 
-    def __init__(self, source: Source, text_of: Any = None, cached_texts: int = 32, cached_chunks: int = 20_000):
+    def __init__(self, source: Source, text_of: Any = None, cached_texts: int = 32, cached_chunks: int = 20_000,
+                 keys_of: Any = None):
         self.source = source
         self._text_of = text_of or getattr(source, "text", None) or (lambda _doc_id: "")
+        self._keys_of = keys_of
         self._records = source.records
         self._metas = {d: meta_from_record(r) for d, r in self._records.items()}
         self._places = tuple(sorted({m.place for m in self._metas.values() if m.place}))
         self._count = sum(int(r.get("n_chunks", 0)) for r in self._records.values())
         self._texts = _Lru(cached_texts)
+        self._keys = _Lru(8 * cached_texts)
         self._chunks = _Lru(cached_chunks)
 
     @classmethod
@@ -112,7 +117,7 @@ class CorpusView:
     @classmethod
     def load(cls, local: Any, cached_texts: int = 32, cached_chunks: int = 20_000) -> CorpusView:
         """A view over the latest snapshot of a LocalIndex."""
-        return cls(local.snapshot(), local.text, cached_texts, cached_chunks)
+        return cls(local.snapshot(), local.text, cached_texts, cached_chunks, local.keys)
 
     # ------------------------------------------------------------ documents
     @property
@@ -137,6 +142,22 @@ class CorpusView:
             text = str(self._text_of(doc_id))
             self._texts.put(doc_id, text)
         return text
+
+    def keys(self, doc_id: str, folded: bool = False) -> frozenset[str]:
+        """The match keys (syllables, accent-folded when asked) of a document's whole text.
+
+        Read from the local index, where they were computed once at indexing time: a question
+        that asks what a document lacks costs a look-up, not a pass over the document.
+        """
+        if doc_id not in self._records:
+            return frozenset()
+        key = f"{int(folded)}{doc_id}"
+        found = self._keys.get(key)
+        if found is None:
+            exact = self._keys_of(doc_id) if self._keys_of is not None else syllables(self.text(doc_id))
+            found = frozenset(strip_accents(k) for k in exact) if folded else frozenset(exact)
+            self._keys.put(key, found)
+        return found  # type: ignore[no-any-return]
 
     def pages(self, doc_id: str) -> tuple[PageSpan, ...]:
         return pages_from_record(self._records[doc_id]) if doc_id in self._records else ()

@@ -26,11 +26,11 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from rag.index.chroma import Store, is_ready
-from rag.index.lexical import chunk_tokens
+from rag.index.lexical import chunk_tokens, syllables
 from rag.text import KEY_VERSION
 from rag.types import Chunk
 
-SCHEMA_VERSION = "1"  # with rag.text.KEY_VERSION: tokens change when match keys do, so the index is rebuilt
+SCHEMA_VERSION = "2"  # with rag.text.KEY_VERSION: tokens change when match keys do, so the index is rebuilt
 _SYNC_BATCH_CHUNKS = 5000
 
 
@@ -87,11 +87,13 @@ class LocalIndex:
         self._db_lock = threading.Lock()
         self.db = sqlite3.connect(str(folder / "docs.sqlite"), check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, sha TEXT, record TEXT, text TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT)")
         self.version = f"{SCHEMA_VERSION}-k{KEY_VERSION}"
         if self._get("schema") not in (None, self.version):
             self._wipe()
+        # keys: the document's distinct syllables (match keys), so no question has to split a whole text
+        self.db.execute("CREATE TABLE IF NOT EXISTS docs (doc_id TEXT PRIMARY KEY, sha TEXT, record TEXT, text TEXT, "
+                        "keys TEXT)")
         self.schema = _schema()
         (folder / "chunks").mkdir(exist_ok=True)
         self.index = tantivy.Index(self.schema, path=str(folder / "chunks"))
@@ -118,7 +120,7 @@ class LocalIndex:
 
     def _wipe(self) -> None:
         with self._db_lock:
-            self.db.execute("DELETE FROM docs")
+            self.db.execute("DROP TABLE IF EXISTS docs")
             self.db.execute("DELETE FROM state")
         shutil.rmtree(self.folder / "chunks", ignore_errors=True)
 
@@ -190,6 +192,12 @@ class LocalIndex:
             row = self.db.execute("SELECT text FROM docs WHERE doc_id = ?", (doc_id,)).fetchone()
         return "" if row is None else str(row[0])
 
+    def keys(self, doc_id: str) -> list[str]:
+        """The document's distinct syllables (match keys), stored at indexing time."""
+        with self._db_lock:
+            row = self.db.execute("SELECT keys FROM docs WHERE doc_id = ?", (doc_id,)).fetchone()
+        return [] if row is None or not row[0] else str(row[0]).split(" ")
+
 
 class Updater:
     """Applies batches of document changes to a LocalIndex (held by `LocalIndex.writer`)."""
@@ -237,9 +245,9 @@ class Updater:
             db = self.local.db
             db.execute("BEGIN")
             db.executemany("DELETE FROM docs WHERE doc_id = ?", [(d,) for d in removed])
-            db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)",
+            db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?)",
                            [(d.doc_id, str(d.record.get("sha256", "")), json.dumps(d.record, ensure_ascii=False),
-                             d.text) for d in docs])
+                             d.text, " ".join(sorted(set(syllables(d.text))))) for d in docs])
             db.execute("COMMIT")
 
     def fetch_and_apply(self, store: Store, doc_ids: Sequence[str], records: dict[str, dict[str, Any]],

@@ -116,3 +116,17 @@ def test_chunk_tokens_split_the_text_once_with_the_same_result():
                         ("Chương I", "")]:
         chunk = Chunk("c", "d", text, "1", crumb, 0, len(text))
         assert chunk_tokens(chunk) == (document_tokens(index_text(chunk)), body_tokens(text))
+
+
+def test_document_keys_are_stored_once_and_match_the_text(indexed):
+    from rag.answer.units import keys_of
+
+    local = LocalIndex.for_settings(indexed)
+    local.sync(Store(indexed), wait=True)
+    disk = CorpusView.load(local)
+    doc = "ke-hoach-33-KH-UBND-can-tho-2024-02-21.txt"
+    memory = CorpusView.of({doc: (disk.text(doc), disk.meta(doc))}, disk.chunks_of(doc))
+    for folded in (False, True):
+        expected = frozenset(keys_of(disk.text(doc), folded))
+        assert disk.keys(doc, folded) == expected == memory.keys(doc, folded) and len(expected) > 300
+    assert disk.keys("unknown") == frozenset()
