@@ -98,8 +98,18 @@ def _stage_query(index: Path, port: int, n: int) -> dict[str, Any]:
     row.update({"questions": len(asked), "docs": len(assistant.corpus.metas),
                 "retrieval_ms": {"p50": round(percentile(retrieval, 50), 2), "p95": round(percentile(retrieval, 95), 2)},
                 "answer_ms": {"p50": round(percentile(full, 50), 2), "p95": round(percentile(full, 95), 2)},
-                "query_rss_mb": _rss_mb()})
+                "query_rss_mb": _rss_mb(), **_rss_split()})
     return row
+
+
+def _rss_split() -> dict[str, float]:
+    """Resident memory now: the process's own (anonymous) pages vs mapped files (tantivy's index, reclaimable)."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return {}
+    fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+    return {f"{key.lower()}_mb": round(int(fields[key].split()[0]) / 1024, 1)
+            for key in ("RssAnon", "RssFile") if key in fields}
 
 
 def _stage_replica(index: Path, port: int) -> dict[str, Any]:
