@@ -145,8 +145,9 @@ class DocKeys:
             if len(self._keys) >= self.size:
                 self._keys.pop(next(iter(self._keys)))
             meta = self.corpus.meta(doc_id)
-            self._keys[key] = frozenset(keys_of(f"{self.corpus.text(doc_id)} {meta.title or ''} {meta.issuer or ''}",
-                                                folded))
+            # the text's keys were computed once, at indexing time (CorpusView.keys): no pass over the text
+            self._keys[key] = self.corpus.keys(doc_id, folded) | frozenset(
+                keys_of(f"{meta.title or ''} {meta.issuer or ''}", folded))
         return self._keys[key]
 
 
@@ -176,12 +177,6 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
     def doc_keys(doc_id: str) -> frozenset[str]:
         """Every match key of a document (a near-miss question names what its document lacks)."""
         return all_keys(doc_id, folded)
-
-        if doc_id not in key_cache:
-            meta = corpus.meta(doc_id)  # the text's keys come precomputed from the index
-            key_cache[doc_id] = set(corpus.keys(doc_id, folded)) | set(
-                keys_of(f"{meta.title or ''} {meta.issuer or ''}", folded))
-        return key_cache[doc_id]
 
     def profile_keys(doc_id: str) -> frozenset[str]:
         """The words that name a document: its type, title, issuer, place."""
