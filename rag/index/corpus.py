@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-from rag.index.chroma import meta_from_record, pages_from_record
+from rag.index.chroma import Store, meta_from_record, pages_from_record
 from rag.index.lexical import syllables
 from rag.ingest.structure import iter_clauses, parse_clauses
 from rag.text import strip_accents
@@ -38,10 +38,12 @@ class Source(Protocol):
 class _Memory:
     """Documents and chunks held in memory (tests, tools)."""
 
-    def __init__(self, documents: Mapping[str, tuple[str, DocMeta]], chunks: Iterable[Chunk]):
+    def __init__(self, documents: Mapping[str, tuple[str, DocMeta]], chunks: Iterable[Chunk],
+                 records: Mapping[str, dict[str, Any]] | None = None):
         from dataclasses import asdict
 
-        self.records = {d: {k: v for k, v in asdict(meta).items() if v is not None}
+        self.records = {d: dict(records[d]) if records and d in records else
+                        {k: v for k, v in asdict(meta).items() if v is not None}
                         for d, (_, meta) in documents.items()}
         self.texts = {d: text for d, (text, _) in documents.items()}
         self.by_id = {c.chunk_id: c for c in chunks if c.doc_id in self.records}
@@ -115,9 +117,18 @@ class CorpusView:
         return cls(_Memory(documents, chunks))
 
     @classmethod
-    def load(cls, local: Any, cached_texts: int = 32, cached_chunks: int = 20_000) -> CorpusView:
-        """A view over the latest snapshot of a LocalIndex."""
-        return cls(local.snapshot(), local.text, cached_texts, cached_chunks, local.keys)
+    def load(cls, source: Any, cached_texts: int = 32, cached_chunks: int = 20_000) -> CorpusView:
+        """A view over the latest snapshot of a LocalIndex (what replicas use), or over a Store.
+
+        From a Store (tools, tests) every ready document and chunk is read into memory, as the
+        view did before it read on demand: fine for a folder of documents, not for a ministry.
+        """
+        if isinstance(source, Store):
+            records = source.manifest()
+            texts = source.get_documents(sorted(records)) if records else {}
+            documents = {d: (texts[d][0], meta_from_record(r)) for d, r in records.items() if d in texts}
+            return cls(_Memory(documents, source.iter_chunks(), records))
+        return cls(source.snapshot(), source.text, cached_texts, cached_chunks, source.keys)
 
     # ------------------------------------------------------------ documents
     @property
