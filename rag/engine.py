@@ -1,7 +1,8 @@
 """The assistant: store, lexical index, embedder, retriever and answerer wired once, kept fresh.
 
-The BM25 index and the in-memory corpus are derived from Chroma and rebuilt when the store's
-fingerprint changes, so several replicas can share one Chroma server.
+Chroma is the system of record; this replica's local index (BM25, chunks and texts on demand)
+is derived from it and caught up incrementally when the store's generation moves, so several
+stateless replicas can share one Chroma server.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from rag.facts.extract import extract_facts
 from rag.index.chroma import Store
 from rag.index.corpus import CorpusView
 from rag.index.embeddings import Embedder, make_embedder, make_reranker
-from rag.ingest.pipeline import load_lexical
+from rag.index.lexical import LexicalIndex
+from rag.index.local import LocalIndex
 from rag.search.followup import Turn, leans_on_previous, resolve_followup
 from rag.search.lookup import lookup
 from rag.search.query import QueryInfo, analyze
@@ -65,7 +67,8 @@ class Assistant:
         self.reranker, rerank_notice = make_reranker(settings) if use_model else (None, None)
         if rerank_notice:
             self.notice = f"{self.notice} {rerank_notice}".strip() if self.notice else rerank_notice
-        self._fingerprint = ""
+        self.local = LocalIndex.for_settings(settings)
+        self._seen: tuple[str, int] | None = None
         self._checked = 0.0
         self.refresh(force=True)
 
@@ -74,19 +77,25 @@ class Assistant:
         return f"lai (BM25 + {self.embedder.name})" if self.embedder else "chỉ từ khóa (BM25)"
 
     def refresh(self, force: bool = False) -> None:
-        """Reload derived state when the store changed (checked at most every lexical_refresh_s)."""
+        """Catch up with the store (checked at most every lexical_refresh_s, one small call).
+
+        Only documents written since the last look are re-indexed; the view, the retriever and
+        the answerer are then swapped in together, so a question in flight keeps its snapshot.
+        """
         now = time.monotonic()
         if not force and now - self._checked < self.settings.lexical_refresh_s:
             return
         self._checked = now
-        fingerprint = self.store.fingerprint()
-        if not force and fingerprint == self._fingerprint:
+        state = self.store.state()
+        if not force and state == self._seen:
             return
-        self._fingerprint = fingerprint
-        self.lexical = load_lexical(self.store, self.settings)
-        self.corpus = CorpusView.load(self.store)
-        self.retriever = Retriever(self.settings, self.store, self.corpus, self.lexical, self.embedder, self.reranker)
-        self.answerer = make_answerer(self.settings, self.retriever, self.corpus, self.lexical, self.chat_model)
+        self.local.sync(self.store, wait=False)  # busy: another process (an ingest) is updating it
+        self._seen = state if self.local.state() == state else None
+        corpus = CorpusView.load(self.local, self.settings.cached_texts, self.settings.cached_chunks)
+        lexical = LexicalIndex(corpus.source, corpus.remember)  # type: ignore[arg-type]
+        retriever = Retriever(self.settings, self.store, corpus, lexical, self.embedder, self.reranker)
+        answerer = make_answerer(self.settings, retriever, corpus, lexical, self.chat_model)
+        self.corpus, self.lexical, self.retriever, self.answerer = corpus, lexical, retriever, answerer
 
     def ask(self, question: str, k: int | None = None, doc_filter: Sequence[str] | None = None) -> Answer:
         """Answer one question (extractive, verified)."""

@@ -145,8 +145,9 @@ class DocKeys:
             if len(self._keys) >= self.size:
                 self._keys.pop(next(iter(self._keys)))
             meta = self.corpus.meta(doc_id)
-            self._keys[key] = frozenset(keys_of(f"{self.corpus.text(doc_id)} {meta.title or ''} {meta.issuer or ''}",
-                                                folded))
+            # the text's keys were computed once, at indexing time (CorpusView.keys): no pass over the text
+            self._keys[key] = self.corpus.keys(doc_id, folded) | frozenset(
+                keys_of(f"{meta.title or ''} {meta.issuer or ''}", folded))
         return self._keys[key]
 
 

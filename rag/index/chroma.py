@@ -19,6 +19,13 @@ from rag.types import Chunk, DocMeta, PageSpan, SourceDoc
 
 _NO_MODEL = ""
 _META_FIELDS = tuple(DocMeta.__dataclass_fields__)
+READY = "ready"
+_DOCS_SYNC = 10  # see Store._open
+
+
+def is_ready(record: dict[str, Any]) -> bool:
+    """A document record whose chunks are all written (records from before states count as ready)."""
+    return record.get("state", READY) == READY
 
 
 def _clean(meta: dict[str, Any]) -> dict[str, Any]:
@@ -72,9 +79,23 @@ class Store:
         self._open()
 
     def _open(self) -> None:
+        from chromadb import FtsIndexConfig, HnswIndexConfig, Schema, VectorIndexConfig
+
+        # Chroma's own full-text index is never queried (the lexical index is ours) and it made every
+        # write pay for trigram postings of whole documents: off for the collections this code creates.
+        schema = Schema().delete_index(FtsIndexConfig(), key="#document")
         self.chunks = self.client.get_or_create_collection(
-            self.name, embedding_function=None, metadata={"embedding_model": _NO_MODEL, "dim": 1})
-        self.docs = self.client.get_or_create_collection(f"{self.name}-documents", embedding_function=None)
+            self.name, embedding_function=None, metadata={"embedding_model": _NO_MODEL, "dim": 1}, schema=schema)
+        # Chroma keeps its write log until the vector segment is persisted, every `sync_threshold`
+        # records (1,000 by default), and every write re-reads that log: for the document collection,
+        # which rarely reaches 1,000 records but holds whole texts, each write cost grew with the corpus.
+        docs_schema = Schema().delete_index(FtsIndexConfig(), key="#document").create_index(
+            VectorIndexConfig(embedding_function=None, hnsw=HnswIndexConfig(sync_threshold=_DOCS_SYNC, batch_size=_DOCS_SYNC)))
+        self.docs = self.client.get_or_create_collection(
+            f"{self.name}-documents", embedding_function=None, metadata={"generation": 0}, schema=docs_schema)
+        hnsw: dict[str, Any] = dict((self.docs.configuration or {}).get("hnsw") or {})  # type: ignore[call-overload]
+        if int(hnsw.get("sync_threshold", _DOCS_SYNC)) > _DOCS_SYNC:  # an index made before this setting
+            self.docs.modify(configuration={"hnsw": {"sync_threshold": _DOCS_SYNC, "batch_size": _DOCS_SYNC}})
 
     # ------------------------------------------------------------ embedding model of the index
     @property
@@ -104,6 +125,19 @@ class Store:
         self.chunks.modify(metadata={"embedding_model": name, "dim": dim})
         return True
 
+    # ------------------------------------------------------------ change generation
+    def state(self) -> tuple[str, int]:
+        """(id of the document collection, generation): what a replica compares to know it is fresh.
+
+        The generation grows by one with every committed write; the collection id changes when
+        the index is emptied for another embedding model. One small call, whatever the index size.
+        """
+        docs = self.client.get_collection(self.docs.name)
+        return str(docs.id), int((docs.metadata or {}).get("generation", 0))
+
+    def _bump(self, generation: int) -> None:
+        self.docs.modify(metadata={"generation": generation})
+
     # ------------------------------------------------------------ writes
     def replace_document(self, doc: SourceDoc, meta: DocMeta, chunks: Sequence[Chunk],
                          vectors: np.ndarray | None, extra: dict[str, Any]) -> None:
@@ -111,19 +145,33 @@ class Store:
         self.replace_documents([(doc, meta, chunks, vectors)], extra)
 
     def replace_documents(self, items: Sequence[tuple[SourceDoc, DocMeta, Sequence[Chunk], np.ndarray | None]],
-                          extra: dict[str, Any]) -> None:
-        """The same for many documents in a few calls (bulk indexing); records are written last."""
+                          extra: dict[str, Any]) -> tuple[int, dict[str, dict[str, Any]]]:
+        """Swap in the chunks of many documents in a few calls; returns the new generation and the records.
+
+        Order, for crash safety without scanning the index: (1) each document is listed as pending,
+        so every chunk in the store belongs to a listed document; (2) chunks of documents listed
+        before (an older version, or an interrupted run) are deleted, and only theirs: a new
+        document has none, and a filtered delete costs more as the collection grows; (3) the new
+        chunks are added; (4) the records are written ready, with the text; (5) the generation is
+        bumped. A crash leaves pending records, which readers skip and the next ingest redoes.
+        """
         if not items:
-            return
-        # chunks of these documents from any earlier or interrupted run go first: no duplicates, no orphans
-        where: Any = {"doc_id": {"$in": [doc.doc_id for doc, _, _, _ in items]}}
-        self.chunks.delete(where=where)
+            return self.state()[1], {}
+        ids = [doc.doc_id for doc, _, _, _ in items]
+        listed = self.docs.get(ids=ids, include=[])["ids"]
+        generation = self.state()[1] + 1
+        self.docs.upsert(ids=ids, embeddings=np.zeros((len(ids), 1), dtype=np.float32),
+                         metadatas=[{"state": "pending", "generation": generation, "source": doc.path}
+                                    for doc, _, _, _ in items])
+        if listed:
+            where: Any = {"doc_id": {"$in": listed}}
+            self.chunks.delete(where=where)
         dim = self.dim
         if self.embedding_model and not self.partial and any(v is None for _, _, _, v in items):
             self.chunks.modify(metadata={**(self.chunks.metadata or {}), "partial": True})
         rows = [(c, meta, None if vectors is None else vectors[i])
                 for _, meta, chunks, vectors in items for i, c in enumerate(chunks)]
-        batch = max(1, min(2000, self.client.get_max_batch_size()))
+        batch = max(1, min(5000, self.client.get_max_batch_size()))
         for i in range(0, len(rows), batch):
             part = rows[i:i + batch]
             embeddings = np.stack([v if v is not None else np.zeros(dim, dtype=np.float32) for _, _, v in part])
@@ -133,30 +181,93 @@ class Store:
                 metadatas=[chunk_metadata(c, meta, v is not None) for c, meta, v in part],
             )
         records: list[Any] = [_clean({**asdict(meta), **extra, "source": doc.path, "sha256": doc.sha256,
-                           "n_chunks": len(chunks), "pages": json.dumps([asdict(p) for p in doc.pages]),
-                                       "text_origin": doc.text_origin, "ocr_pages": doc.ocr_pages,
-                                       "converted_from": doc.converted_from})
-                   for doc, meta, chunks, _ in items]
-        self.docs.upsert(ids=[doc.doc_id for doc, _, _, _ in items], documents=[doc.text for doc, _, _, _ in items],
+                                      "n_chunks": len(chunks), "pages": json.dumps([asdict(p) for p in doc.pages]),
+                                      "text_origin": doc.text_origin, "ocr_pages": doc.ocr_pages,
+                                      "converted_from": doc.converted_from, "state": READY, "generation": generation})
+                              for doc, meta, chunks, _ in items]
+        self.docs.upsert(ids=ids, documents=[doc.text for doc, _, _, _ in items],
                          embeddings=np.zeros((len(items), 1), dtype=np.float32), metadatas=records)
+        self._bump(generation)
+        return generation, dict(zip(ids, records, strict=True))
 
     def delete_document(self, doc_id: str) -> None:
-        self.chunks.delete(where={"doc_id": doc_id})
-        self.docs.delete(ids=[doc_id])
+        self.delete_documents([doc_id])
+
+    def delete_documents(self, doc_ids: Sequence[str]) -> int:
+        """Remove documents: pending first, then their chunks, then their records (crash-safe the same way)."""
+        if not doc_ids:
+            return self.state()[1]
+        generation = self.state()[1] + 1
+        self.docs.update(ids=list(doc_ids), metadatas=[{"state": "pending", "generation": generation}] * len(doc_ids))
+        where: Any = {"doc_id": {"$in": list(doc_ids)}}
+        self.chunks.delete(where=where)
+        self.docs.delete(ids=list(doc_ids))
+        self._bump(generation)
+        return generation
 
     # ------------------------------------------------------------ reads
     def count(self) -> int:
         return int(self.chunks.count())
 
-    def manifest(self) -> dict[str, dict[str, Any]]:
-        """doc_id → document record (metadata only)."""
-        got = self.docs.get(include=["metadatas"])
+    def manifest(self, include_pending: bool = False) -> dict[str, dict[str, Any]]:
+        """doc_id → document record (metadata only); pending (half-written) documents only when asked."""
+        return {i: r for i, r in self._records(None).items() if include_pending or is_ready(r)}
+
+    def records_since(self, generation: int) -> dict[str, dict[str, Any]]:
+        """Records (ready or pending) written after `generation`; every record when it is 0."""
+        return self._records({"generation": {"$gt": generation}} if generation > 0 else None)
+
+    def records_of(self, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Records of the given documents (ready or pending)."""
+        got = self.docs.get(ids=list(doc_ids), include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
+
+    def _records(self, where: Any, page_size: int = 5000) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        offset = 0
+        while True:
+            got = self.docs.get(where=where, include=["metadatas"], limit=page_size, offset=offset)
+            out.update({i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)})
+            if len(got["ids"]) < page_size:
+                return out
+            offset += page_size
+
+    def doc_ids(self, page_size: int = 20000) -> set[str]:
+        """The id of every document record (ready or pending)."""
+        out: set[str] = set()
+        offset = 0
+        while True:
+            got = self.docs.get(include=[], limit=page_size, offset=offset)
+            out.update(got["ids"])
+            if len(got["ids"]) < page_size:
+                return out
+            offset += page_size
 
     def fingerprint(self) -> str:
         """Changes whenever any document is added, replaced or removed."""
         items = sorted((k, v.get("sha256", ""), v.get("n_chunks", 0)) for k, v in self.manifest().items())
         return hashlib.sha256(json.dumps([items, self.embedding_model]).encode()).hexdigest()[:16]
+
+    def chunks_of_documents(self, doc_ids: Sequence[str], page_size: int = 5000) -> dict[str, list[Chunk]]:
+        """doc_id → its chunks (any order), paged so a large batch is not pulled in one response."""
+        out: dict[str, list[Chunk]] = {d: [] for d in doc_ids}
+        where: Any = {"doc_id": {"$in": list(doc_ids)}}
+        offset = 0
+        while doc_ids:
+            got = self.chunks.get(where=where, include=["documents", "metadatas"], limit=page_size, offset=offset)
+            for cid, text, md in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False):
+                chunk = chunk_from_record(cid, text or "", dict(md or {}))
+                out.setdefault(chunk.doc_id, []).append(chunk)
+            if len(got["ids"]) < page_size:
+                break
+            offset += page_size
+        return out
+
+    def get_documents(self, doc_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """doc_id → (normalized text, record) for the known ones."""
+        got = self.docs.get(ids=list(doc_ids), include=["documents", "metadatas"])
+        return {i: (t or "", dict(m or {}))
+                for i, t, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)}
 
     def iter_chunks(self, page_size: int = 2000) -> Iterator[Chunk]:
         """Every chunk, paged so a large index is not pulled in one response."""

@@ -1,25 +1,25 @@
-"""BM25 (bm25s) over Vietnamese syllables, syllable bigrams and accent-folded forms.
+"""BM25 over Vietnamese syllables, syllable bigrams and accent-folded forms.
 
-The index is derived from the store: it is rebuilt (and cached on disk) whenever the
-store's fingerprint changes, so replicas sharing one Chroma server stay consistent.
+Tokens are ours (`document_tokens`, `query_tokens`); scoring and storage are tantivy's (Lucene's
+BM25, k1 = 1.2, b = 0.75) inside the replica's local index (`rag.index.local`), which is updated
+incrementally from the store and memory-mapped rather than held in RAM.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import re
-import shutil
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rag.text import has_diacritics, match_key, strip_accents
 from rag.types import Chunk
 
-log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+if TYPE_CHECKING:
+    from rag.index.local import Snapshot
+
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 
 
@@ -28,13 +28,40 @@ def syllables(text: str) -> list[str]:
     return _TOKEN.findall(match_key(text))
 
 
-def document_tokens(text: str) -> list[str]:
-    """Index-side tokens: exact syllables and bigrams, plus their accent-folded forms."""
-    syl = syllables(text)
-    folded = [strip_accents(s) for s in syl]
+@lru_cache(maxsize=200_000)
+def _folded(syllable: str) -> str:
+    # a corpus has a few thousand distinct syllables: fold each once, not at every occurrence
+    return strip_accents(syllable)
+
+
+def _tokens(syl: list[str]) -> list[str]:
+    folded = [_folded(s) for s in syl]
     tokens = [f"w:{s}" for s in syl] + [f"b:{a}_{b}" for a, b in zip(syl, syl[1:], strict=False)]
     tokens += [f"f:{s}" for s in folded] + [f"g:{a}_{b}" for a, b in zip(folded, folded[1:], strict=False)]
     return tokens
+
+
+def document_tokens(text: str) -> list[str]:
+    """Index-side tokens: exact syllables and bigrams, plus their accent-folded forms."""
+    return _tokens(syllables(text))
+
+
+def body_tokens(text: str) -> set[str]:
+    """The syllables (exact and folded) a clause's own text holds: what `idf` counts."""
+    syl = syllables(text)
+    return {f"w:{s}" for s in syl} | {f"f:{_folded(s)}" for s in syl}
+
+
+@lru_cache(maxsize=20_000)
+def _heading_syllables(breadcrumb: str) -> tuple[str, ...]:
+    return tuple(syllables(breadcrumb))  # the chunks of one article share it: split it once
+
+
+def chunk_tokens(chunk: Chunk) -> tuple[list[str], set[str]]:
+    """(`document_tokens(index_text(chunk))`, `body_tokens(chunk.text)`), splitting the text once."""
+    syl = syllables(chunk.text)
+    both = [*_heading_syllables(chunk.breadcrumb), *syl]
+    return _tokens(both), {f"w:{s}" for s in syl} | {f"f:{_folded(s)}" for s in syl}
 
 
 def query_tokens(text: str) -> list[str]:
@@ -51,80 +78,40 @@ def index_text(chunk: Chunk) -> str:
 
 
 class LexicalIndex:
-    """BM25 over a fixed list of chunk ids."""
+    """BM25 search and term weights over one snapshot of the local index."""
 
-    def __init__(self, ids: list[str], vocab: dict[str, int], model: object, df: dict[str, int] | None = None):
-        self.ids = ids
-        self.vocab = vocab
-        self.model = model
-        self.df = df or {}
-        self.position = {cid: i for i, cid in enumerate(ids)}
+    def __init__(self, snapshot: Snapshot, remember: Callable[[Iterable[Chunk]], None] | None = None):
+        self.snapshot = snapshot
+        self.remember = remember  # hands the chunks a search read to the corpus view's cache
+        self._idf: dict[str, float] = {}  # the answerer weighs every term of every unit: ask the index once
 
     def idf(self, token: str) -> float:
-        """Inverse document frequency of an index token ('w:đô', 'f:do'); rare terms weigh more."""
-        n = max(1, len(self.ids))
-        return float(np.log(1.0 + (n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5)))
+        """Inverse document frequency of an index token ('w:đô', 'f:do'); rare terms weigh more.
 
-    @classmethod
-    def build(cls, chunks: Iterable[Chunk], k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
-        import bm25s
+        Counted over the clauses' own text, not their headings, so a word of a law's title is
+        not made common by appearing in every breadcrumb of that law.
+        """
+        weight = self._idf.get(token)
+        if weight is None:
+            n = max(1, self.snapshot.chunk_total)
+            df = self.snapshot.doc_freq(token)
+            weight = float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+            if len(self._idf) > 200_000:  # bounded: a long-running replica meets many words
+                self._idf.clear()
+            self._idf[token] = weight
+        return weight
 
-        ids: list[str] = []
-        vocab: dict[str, int] = {}
-        df: dict[str, int] = {}
-        corpus_ids: list[list[int]] = []
-        for chunk in chunks:
-            ids.append(chunk.chunk_id)
-            tokens = document_tokens(index_text(chunk))
-            corpus_ids.append([vocab.setdefault(t, len(vocab)) for t in tokens])
-            for token in set(document_tokens(chunk.text)):  # IDF of what clauses say, not their headings
-                if token[0] in "wf":
-                    df[token] = df.get(token, 0) + 1
-        model = bm25s.BM25(k1=k1, b=b)
-        if ids:
-            model.index((corpus_ids, vocab), show_progress=False)
-        return cls(ids, vocab, model, df)
+    def search(self, query: str, k: int, allowed: Sequence[str] | None = None,
+               doc_ids: Sequence[str] | None = None, path: str | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, score) with score > 0.
 
-    def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
-        """BM25 score of every chunk for the query (0 where masked out)."""
-        token_ids = [self.vocab[t] for t in query_tokens(query) if t in self.vocab]
-        if not self.ids or not token_ids:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        scores = np.asarray(self.model.get_scores_from_ids(token_ids), dtype=np.float32)  # type: ignore[attr-defined]
-        return scores * mask if mask is not None else scores
-
-    def search(self, query: str, k: int, allowed: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k (chunk id, score) with score > 0, optionally restricted to allowed chunk ids."""
-        mask = None
-        if allowed is not None:
-            mask = np.zeros(len(self.ids), dtype=np.float32)
-            mask[[self.position[c] for c in allowed if c in self.position]] = 1.0
-        scores = self.scores(query, mask)
-        if not len(scores):
+        Optionally restricted to chunk ids (`allowed`), to documents (`doc_ids`), or to the clause
+        `path` and the clauses under it; the cost follows the matching postings, not the corpus.
+        """
+        tokens = query_tokens(query)
+        if not tokens or k <= 0 or (allowed is not None and not allowed) or (doc_ids is not None and not doc_ids):
             return []
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
-
-    # ------------------------------------------------------------ disk cache
-    def save(self, folder: Path) -> None:
-        tmp = folder.with_name(folder.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if self.ids:
-            self.model.save(str(tmp / "bm25"))  # type: ignore[attr-defined]
-        (tmp / "ids.json").write_text(json.dumps({"ids": self.ids, "vocab": self.vocab, "df": self.df}))
-        shutil.rmtree(folder, ignore_errors=True)
-        tmp.rename(folder)
-
-    @classmethod
-    def load(cls, folder: Path) -> LexicalIndex | None:
-        import bm25s
-
-        meta = folder / "ids.json"
-        if not meta.exists():
-            return None
-        data = json.loads(meta.read_text())
-        model = bm25s.BM25.load(str(folder / "bm25")) if data["ids"] else bm25s.BM25()
-        return cls(data["ids"], data["vocab"], model, data.get("df", {}))
+        hits = self.snapshot.search(tokens, k, allowed, doc_ids, path)
+        if self.remember is not None:
+            self.remember(chunk for chunk, _ in hits)
+        return [(chunk.chunk_id, score) for chunk, score in hits if score > 0]

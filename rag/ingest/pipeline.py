@@ -1,8 +1,11 @@
-"""Ingest: file → load → normalize → structure → chunks → vectors → store, one file at a time.
+"""Ingest: file → load → normalize → structure → chunks → vectors → store, in batches of files.
 
-Each file is a unit of work: its chunks are swapped in under deterministic ids, then its
-manifest record is written. A crash leaves at most one file to redo; a re-run skips
-unchanged files, replaces changed ones, and never duplicates.
+Files are parsed one at a time and written to the store in batches (`Settings.ingest_batch_chunks`)
+so that the cost of a write does not grow with the index. Each batch is a unit of work: its
+documents are listed as pending, their chunks swapped in under deterministic ids, then their
+records written (see `Store.replace_documents`). A crash leaves at most one batch to redo; a
+re-run skips unchanged files, replaces changed ones, and never duplicates. What was written is
+also fed to this machine's local index (BM25 and on-demand text), so nothing is rebuilt.
 
 Each file is also its own failure domain: whatever goes wrong while reading and parsing one
 file (a LoadError the user can fix, or an exception no one foresaw in a library) is reported
@@ -13,9 +16,9 @@ other files are indexed. Failures of the index itself (the store, the model) sti
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,11 +30,11 @@ from rag.config import Settings
 from rag.index.chroma import Store
 from rag.index.embeddings import Embedder, make_embedder
 from rag.index.lexical import LexicalIndex
+from rag.index.local import DocUpdate, LocalIndex, Updater
 from rag.ingest.chunking import build_chunks
 from rag.ingest.header import parse_meta_and_layout
 from rag.ingest.loaders import LoadError, check_file, doc_id_for, file_sha256, iter_files, load_document
 from rag.ingest.normalize import normalize_text
-from rag.text import KEY_VERSION
 from rag.types import Chunk, DocMeta, SourceDoc
 
 log = logging.getLogger(__name__)
@@ -86,6 +89,72 @@ def embed_chunks(embedder: Embedder, chunks: list[Chunk]) -> object:
     return embedder.encode_passages([f"{c.breadcrumb}\n{c.text}" for c in chunks], progress=len(chunks) > 256)
 
 
+class _BatchWriter:
+    """Collects parsed documents and writes them in batches: vectors, store, then the local index.
+
+    The local index is opened on the first write only: a run that changes nothing never touches it.
+    """
+
+    def __init__(self, store: Store, settings: Settings, embedder: Embedder | None, stack: ExitStack):
+        self.store, self.settings, self.embedder, self.stack = store, settings, embedder, stack
+        self.pending: list[tuple[SourceDoc, DocMeta, list[Chunk]]] = []
+        self.size = 0
+        self._updater: Updater | None = None
+        self._local: LocalIndex | None = None
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return {"embedding_model": self.embedder.name if self.embedder else "", "id_scheme": ID_SCHEME}
+
+    def updater(self) -> tuple[LocalIndex, Updater]:
+        if self._updater is None or self._local is None:
+            self._local = LocalIndex.for_settings(self.settings)
+            updater = self.stack.enter_context(self._local.writer(wait=True))
+            assert updater is not None  # a waiting writer always gets the index
+            self._updater = updater
+        return self._local, self._updater
+
+    def add(self, doc: SourceDoc, meta: DocMeta, chunks: list[Chunk]) -> None:
+        self.pending.append((doc, meta, chunks))
+        self.size += len(chunks)
+        if self.size >= self.settings.ingest_batch_chunks:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        chunks = [c for _, _, cs in self.pending for c in cs]
+        vectors = embed_chunks(self.embedder, chunks) if self.embedder and chunks else None
+        items: list[Any] = []
+        offset = 0
+        for doc, meta, cs in self.pending:
+            part = vectors[offset:offset + len(cs)] if vectors is not None else None  # type: ignore[index]
+            items.append((doc, meta, cs, part))
+            offset += len(cs)
+        generation, records = self.store.replace_documents(items, self.extra)
+        local, updater = self.updater()
+        before = local.state()
+        updater.apply(DocUpdate(doc.doc_id, records[doc.doc_id], doc.text, cs) for doc, _, cs in self.pending)
+        self._advance(local, updater, before, generation)
+        self.pending, self.size = [], 0
+
+    def remove(self, doc_ids: list[str]) -> None:
+        if not doc_ids:
+            return
+        generation = self.store.delete_documents(doc_ids)
+        local, updater = self.updater()
+        before = local.state()
+        updater.apply([], doc_ids)
+        self._advance(local, updater, before, generation)
+
+    def _advance(self, local: LocalIndex, updater: Updater, before: tuple[str, int], generation: int) -> None:
+        """Record the store generation the local index now reflects, when it reflected the one before."""
+        collection = str(self.store.docs.id)
+        fresh = before == ("", 0) and generation == 1
+        if before == (collection, generation - 1) or fresh:
+            updater.set_state(collection, generation)
+
+
 def index_texts(records: Iterable[tuple[str, str, str]], settings: Settings, embedder: Embedder | None = None,
                 progress: bool = True) -> IngestReport:
     """Index in-memory texts (doc_id, text, source) through the same pipeline as files (BEIR corpora)."""
@@ -97,34 +166,19 @@ def index_texts(records: Iterable[tuple[str, str, str]], settings: Settings, emb
     if embedder is not None:
         store.adopt_model(embedder.name, embedder.dim)
     items = list(records)
-    batch: list[tuple[SourceDoc, DocMeta, list[Chunk]]] = []
-
-    def flush() -> None:
-        chunks = [c for _, _, cs in batch for c in cs]
-        vectors = embed_chunks(embedder, chunks) if embedder and chunks else None
-        items, offset = [], 0
-        for doc, meta, cs in batch:
-            part = vectors[offset:offset + len(cs)] if vectors is not None else None  # type: ignore[index]
-            items.append((doc, meta, cs, part))
-            offset += len(cs)
-            report.added.append(doc.doc_id)
-            report.chunks_written += len(cs)
-        store.replace_documents(items, {"embedding_model": embedder.name if embedder else "",  # type: ignore[arg-type]
-                                        "id_scheme": ID_SCHEME})
-        batch.clear()
-
-    for doc_id, raw, source in tqdm(items, desc="Nạp văn bản", unit="vb", disable=not progress):
-        text = normalize_text(raw)
-        doc = SourceDoc(doc_id=doc_id, path=source, text=text, pages=(),
-                        sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest())
-        meta, chunks = parse_document(doc, settings)
-        batch.append((doc, meta, chunks))
-        if sum(len(cs) for _, _, cs in batch) >= 512:  # embed across documents in large batches
-            flush()
-    flush()
+    with ExitStack() as stack:
+        writer = _BatchWriter(store, settings, embedder, stack)
+        for doc_id, raw, source in tqdm(items, desc="Nạp văn bản", unit="vb", disable=not progress):
+            text = normalize_text(raw)
+            doc = SourceDoc(doc_id=doc_id, path=source, text=text, pages=(),
+                            sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest())
+            meta, chunks = parse_document(doc, settings)
+            writer.add(doc, meta, chunks)
+            report.added.append(doc_id)
+            report.chunks_written += len(chunks)
+        writer.flush()
     report.total_docs = len(items)
     report.total_chunks = store.count()
-    load_lexical(store, settings)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -164,9 +218,10 @@ def _prepare(file: Path, root: Path, doc_id: str, known: dict[str, Any] | None, 
              on_page: _OcrProgress) -> tuple[SourceDoc, DocMeta, list[Chunk]] | None:
     """Load and parse one file; None when the index already holds this exact file."""
     check_file(file, root, settings)  # before hashing: an oversized file is never read
-    if known and known.get("sha256") == file_sha256(file) and known.get("id_scheme") == ID_SCHEME and (
+    if known and known.get("state", "ready") == "ready" and known.get("sha256") == file_sha256(file) \
+            and known.get("id_scheme") == ID_SCHEME and (
             known.get("embedding_model", "") == current_model or not current_model):
-        return None
+        return None  # (a pending record: a batch interrupted before its records were written, redone)
     doc = load_document(file, settings, root, on_page=on_page)
     meta, chunks = parse_document(doc, settings)
     return doc, meta, chunks
@@ -200,47 +255,47 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
             report.rebuilt = store.adopt_model(embedder.name, embedder.dim)
             report.embedding_model = embedder.name
         current_model = embedder.name if embedder else ""
-        manifest = store.manifest()
+        manifest = store.manifest(include_pending=True)
         files = list(iter_files(paths))
         bar = tqdm(files, desc="Nạp văn bản", unit="tệp", disable=progress is not None or len(files) < 2)
-        for n, (file, found_in) in enumerate(bar, start=1):
-            base = root or found_in
-            doc_id = doc_id_for(file, base)
-            if progress:
-                progress(n, len(files), file.name)
-            known = manifest.get(doc_id)
-            on_page = _OcrProgress(file, n, len(files), progress)
-            try:
-                prepared = _prepare(file, base, doc_id, known, current_model, settings, on_page)
-            except LoadError as err:
-                report.failed.append(Failure(str(file), err.reason, err.fix))
-                continue
-            except Exception as exc:  # noqa: BLE001 — the per-file boundary: a library's surprise costs this file only
-                failures.debug("unforeseen failure reading %s", file, exc_info=True)
-                report.failed.append(Failure(
-                    str(file), f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:160]})",
-                    f"mở và lưu lại tệp rồi nạp lại; nếu vẫn lỗi, gửi {settings.index_dir / 'ingest.log'} "
-                    "cho người quản trị"))
-                continue
-            finally:
-                on_page.close()
-            if prepared is None:
-                report.unchanged.append(doc_id)
-                continue
-            doc, meta, chunks = prepared
-            vectors = embed_chunks(embedder, chunks) if embedder and chunks else None
-            store.replace_document(doc, meta, chunks, vectors,  # type: ignore[arg-type]
-                                   {"embedding_model": current_model, "id_scheme": ID_SCHEME})
-            (report.updated if known else report.added).append(doc_id)
-            report.chunks_written += len(chunks)
-        if prune:
-            for doc_id, record in store.manifest().items():
-                if not Path(str(record.get("source", ""))).exists():
-                    store.delete_document(doc_id)
-                    report.pruned.append(doc_id)
+        with ExitStack() as stack:
+            writer = _BatchWriter(store, settings, embedder, stack)
+            for n, (file, found_in) in enumerate(bar, start=1):
+                base = root or found_in
+                doc_id = doc_id_for(file, base)
+                if progress:
+                    progress(n, len(files), file.name)
+                known = manifest.get(doc_id)
+                on_page = _OcrProgress(file, n, len(files), progress)
+                try:
+                    prepared = _prepare(file, base, doc_id, known, current_model, settings, on_page)
+                except LoadError as err:
+                    report.failed.append(Failure(str(file), err.reason, err.fix))
+                    continue
+                except Exception as exc:  # noqa: BLE001 — the per-file boundary: a library's surprise costs this file only
+                    failures.debug("unforeseen failure reading %s", file, exc_info=True)
+                    report.failed.append(Failure(
+                        str(file), f"lỗi không lường trước khi đọc tệp ({type(exc).__name__}: {str(exc)[:160]})",
+                        f"mở và lưu lại tệp rồi nạp lại; nếu vẫn lỗi, gửi {settings.index_dir / 'ingest.log'} "
+                        "cho người quản trị"))
+                    continue
+                finally:
+                    on_page.close()
+                if prepared is None:
+                    report.unchanged.append(doc_id)
+                    continue
+                doc, meta, chunks = prepared
+                writer.add(doc, meta, chunks)  # written with the batch: embedded, stored, locally indexed
+                # a pending record without a sha256 is a document whose first write was interrupted
+                (report.updated if known and known.get("sha256") else report.added).append(doc_id)
+                report.chunks_written += len(chunks)
+            writer.flush()
+            if prune:
+                gone = [d for d, r in manifest.items() if not Path(str(r.get("source", ""))).exists()]
+                writer.remove(gone)
+                report.pruned.extend(gone)
         report.total_docs = len(store.manifest())
         report.total_chunks = store.count()
-        load_lexical(store, settings)
     finally:
         failures.removeHandler(handler)
         handler.close()
@@ -274,18 +329,10 @@ def remove_document(settings: Settings, doc_id: str) -> dict[str, object] | None
 
 
 def load_lexical(store: Store, settings: Settings) -> LexicalIndex:
-    """The BM25 index for the store's current content: from the disk cache, or rebuilt."""
-    fingerprint = store.fingerprint() + f"-{settings.bm25_k1}-{settings.bm25_b}-k{KEY_VERSION}"
-    folder = settings.cache_dir / f"bm25-{fingerprint}"
-    cached = LexicalIndex.load(folder) if folder.exists() else None
-    if cached is not None:
-        return cached
-    index = LexicalIndex.build(store.iter_chunks(), k1=settings.bm25_k1, b=settings.bm25_b)
-    settings.cache_dir.mkdir(parents=True, exist_ok=True)
-    for old in settings.cache_dir.glob("bm25-*"):
-        shutil.rmtree(old, ignore_errors=True)
-    index.save(folder)
-    return index
+    """The BM25 index for the store's current content: this machine's local index, caught up first."""
+    local = LocalIndex.for_settings(settings)
+    local.sync(store, wait=True)
+    return LexicalIndex(local.snapshot())
 
 
 def format_report(report: IngestReport) -> str:

@@ -72,13 +72,12 @@ class Retriever:
             list(doc_filter) if doc_filter is not None else None)
         text = query_text or (f"{info.text} {info.expanded}" if info.expanded else info.text)
         n = self.settings.candidates
-        allowed = None if docs is None else self.corpus.chunk_ids_of(docs)
         rankings: list[tuple[Sequence[str], float]] = [
-            ([cid for cid, _ in self.lexical.search(text, n, allowed)], self.settings.lexical_weight)]
+            ([cid for cid, _ in self.lexical.search(text, n, doc_ids=docs)], self.settings.lexical_weight)]
         focus = [d for d in (*prior, *choice.top(_FOCUS_DOCS)) if docs is None or d in docs]
         focus = list(dict.fromkeys(focus))[:_FOCUS_DOCS + len(prior)]
         if focus and docs is None:
-            inside = self.lexical.search(text, n, self.corpus.chunk_ids_of(focus))
+            inside = self.lexical.search(text, n, doc_ids=focus)
             rankings.append(([cid for cid, _ in inside], 0.5 * self.settings.lexical_weight))
         weight = self.dense_weight
         if self.embedder is not None and weight > 0:
@@ -95,16 +94,26 @@ class Retriever:
             fused[cid] += self._year_boost(chunk, info.years)
         if info.clause_path:  # "mục II.3 chỉ tiêu (12)": the named clause first
             named_in = docs if docs is not None else (focus or None)
-            for chunk in self.corpus.iter_chunks(named_in):
-                if chunk.path == info.clause_path or chunk.path.startswith(info.clause_path + "."):
-                    fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + 1.0
-                    known[chunk.chunk_id] = chunk
+            for chunk in self._named_clauses(text, info.clause_path, named_in):
+                fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + 1.0
+                known[chunk.chunk_id] = chunk
         ranked = sorted(fused.items(), key=lambda item: -item[1])
         if self.reranker is not None and ranked:
             ranked = self._rerank(text, ranked)
         ranked = ranked[: max(k, self.settings.top_k, self.settings.answer_passages)]
         passages = tuple(Passage(known[cid], score, rank) for rank, (cid, score) in enumerate(ranked, start=1))
         return Retrieval(passages, None if docs is None else tuple(docs), None, choice)
+
+    def _named_clauses(self, text: str, path: str, docs: Sequence[str] | None) -> list[Chunk]:
+        """Chunks at the clause the question names, found through the path index.
+
+        All of them within named documents; across the whole corpus ('Điều 7' of every law),
+        the `candidates` best by the question's words, so the cost does not grow with the corpus.
+        """
+        if docs is not None:
+            return self.corpus.chunks_at_path(path, docs)
+        ranked = [cid for cid, _ in self.lexical.search(text, self.settings.candidates, path=path)]
+        return list(self.corpus.chunks(ranked).values())
 
     def _rerank(self, query: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """Re-order the head of the fused list with the cross-encoder; the tail keeps its order."""

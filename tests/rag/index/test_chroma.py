@@ -89,3 +89,43 @@ def test_two_replicas_share_one_index(backend, tmp_path):
     assert ingest([CORPUS], backend).ok  # another process writes
     answer = reader.ask("Theo Kế hoạch 33/KH-UBND, tỷ lệ đô thị hóa phải đạt bao nhiêu?")
     assert not answer.abstained and "76%" in answer.text
+
+
+def test_replicas_follow_changes_incrementally(backend, tmp_path, corpus_copy, monkeypatch):
+    """Two replicas with their own local index; a writer adds, changes and removes documents."""
+    from rag.engine import Assistant
+    from rag.index import local as local_module
+
+    def replica(name: str) -> Assistant:
+        disk = tmp_path / name if backend.chroma_host else backend.index_dir
+        one = Assistant(backend.model_copy(update={"lexical_refresh_s": 0.0, "index_dir": disk}))
+        if not backend.chroma_host:  # embedded: the same store, but a local index of its own
+            one.local = local_module.LocalIndex(tmp_path / name)
+            one.refresh(force=True)
+        return one
+
+    writer = backend.model_copy(update={"index_dir": tmp_path / "writer"}) if backend.chroma_host else backend
+    assert ingest([corpus_copy], writer).ok
+    first, second = replica("one"), replica("two")
+    question = "Theo Kế hoạch 33/KH-UBND, tỷ lệ đô thị hóa phải đạt bao nhiêu?"
+    assert all("76%" in r.ask(question).text for r in (first, second))
+    fetched: list[str] = []
+    original = local_module.Updater.apply
+
+    def spy(self, docs, removed=()):
+        docs = list(docs)
+        fetched.extend(d.doc_id for d in docs)
+        return original(self, docs, removed)
+
+    monkeypatch.setattr(local_module.Updater, "apply", spy)
+    target = corpus_copy / "ke-hoach-33-KH-UBND-can-tho-2024-02-21.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("đạt 76%", "đạt 77%"), encoding="utf-8")
+    (corpus_copy / "chi-thi-02-CT-UBND-hai-phong-2021-01-07.txt").unlink()
+    report = ingest([corpus_copy], writer, prune=True)
+    assert report.updated == [target.name] and len(report.pruned) == 1
+    fetched.clear()
+    for r in (first, second):
+        answer = r.ask(question)
+        assert not answer.abstained and "77%" in answer.text
+        assert len(r.corpus.metas) == 4 and r.local.state() == r.store.state()
+    assert fetched == [target.name, target.name]  # each replica re-indexed the changed document only

@@ -76,7 +76,8 @@ def test_remove_document_takes_out_its_chunks_record_and_lexical_entries(corpus_
     assert record is not None and record["number"] == "02/CT-UBND" and record["source"].endswith(gone)
     store = Store(settings)
     assert gone not in store.manifest() and all(c.doc_id != gone for c in store.iter_chunks())
-    assert set(load_lexical(store, settings).ids) == {c.chunk_id for c in store.iter_chunks()}
+    lexical = load_lexical(store, settings)  # this machine's local index followed the removal
+    assert lexical.snapshot.chunk_total == store.count() and gone not in lexical.snapshot.records
     assert (corpus_copy / gone).exists()  # the file is the caller's business
     assert remove_document(settings, gone) is None
     with FileLock(str(settings.index_dir / "ingest.lock")), pytest.raises(IndexBusy):
@@ -127,22 +128,81 @@ def test_crash_between_chunks_and_record_leaves_nothing_to_clean(corpus_copy, se
     from rag.index import chroma as store_module
 
     clean = ingest([corpus_copy], settings.model_copy(update={"index_dir": settings.index_dir.parent / "clean"}))
+    one_per_batch = settings.model_copy(update={"ingest_batch_chunks": 1})
     original = store_module.Store.replace_documents
     calls = {"n": 0}
 
     def crash_on_third_document(self, items, extra):
         calls["n"] += 1
-        if calls["n"] == 3:  # chunks of the third document are written, then the process dies
-            self.docs.upsert = lambda **kw: (_ for _ in ()).throw(RuntimeError("power cut"))
+        if calls["n"] == 3:  # listed as pending, chunks written, then the process dies before the record
+            listed = self.docs.upsert
+            writes = iter([listed, lambda **kw: (_ for _ in ()).throw(RuntimeError("power cut"))])
+            self.docs.upsert = lambda **kw: next(writes)(**kw)
         return original(self, items, extra)
 
     monkeypatch.setattr(store_module.Store, "replace_documents", crash_on_third_document)
     with pytest.raises(RuntimeError, match="power cut"):
-        ingest([corpus_copy], settings)
+        ingest([corpus_copy], one_per_batch)
     monkeypatch.setattr(store_module.Store, "replace_documents", original)
-    assert len(Store(settings).manifest()) == 2  # the interrupted document is not listed
+    store = Store(settings)
+    assert len(store.manifest()) == 2  # the interrupted document is not listed for readers
+    assert len(store.manifest(include_pending=True)) == 3 and store.count() > sum(
+        r["n_chunks"] for r in store.manifest().values())  # its chunks are there, under a pending record
     report = ingest([corpus_copy], settings)
     assert report.ok and len(report.unchanged) == 2 and len(report.added) + len(report.updated) == 3
     assert _ids(settings) == sorted(c.chunk_id for c in Store(
         settings.model_copy(update={"index_dir": settings.index_dir.parent / "clean"})).iter_chunks())
     assert report.total_chunks == clean.total_chunks
+
+
+def test_pending_document_is_invisible_to_readers_until_repaired(corpus_copy, settings, monkeypatch):
+    from rag.engine import Assistant
+    from rag.index import chroma as store_module
+
+    ingest([corpus_copy], settings)
+    reader = Assistant(settings.model_copy(update={"lexical_refresh_s": 0.0}))
+    target = corpus_copy / "ke-hoach-33-KH-UBND-can-tho-2024-02-21.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("đạt 76%", "đạt 77%"), encoding="utf-8")
+    original = store_module.Store.replace_documents
+
+    def crash_after_chunks(self, items, extra):
+        listed = self.docs.upsert
+        writes = iter([listed, lambda **kw: (_ for _ in ()).throw(RuntimeError("power cut"))])
+        self.docs.upsert = lambda **kw: next(writes)(**kw)
+        return original(self, items, extra)
+
+    monkeypatch.setattr(store_module.Store, "replace_documents", crash_after_chunks)
+    with pytest.raises(RuntimeError, match="power cut"):
+        ingest([corpus_copy], settings)
+    monkeypatch.setattr(store_module.Store, "replace_documents", original)
+    question = "Theo Kế hoạch 33/KH-UBND, tỷ lệ đô thị hóa phải đạt bao nhiêu?"
+    assert "76%" in reader.ask(question).text  # the last committed version, from the replica's own index
+    newcomer = Assistant(settings.model_copy(update={"lexical_refresh_s": 0.0}))
+    newcomer.local = type(newcomer.local)(settings.index_dir.parent / "newcomer-cache")
+    newcomer.refresh(force=True)  # a replica that syncs now skips the half-written document
+    assert target.name not in newcomer.corpus.metas and len(newcomer.corpus.metas) == 4
+    assert ingest([corpus_copy], settings).updated == [target.name]
+    for replica in (reader, newcomer):
+        answer = replica.ask(question)
+        assert not answer.abstained and "77%" in answer.text
+
+
+def test_one_changed_file_is_reindexed_alone(corpus_copy, settings, monkeypatch):
+    from rag.index import local as local_module
+
+    ingest([corpus_copy], settings)
+    applied: list[str] = []
+    original = local_module.Updater.apply
+
+    def spy(self, docs, removed=()):
+        docs = list(docs)
+        applied.extend(d.doc_id for d in docs)
+        return original(self, docs, removed)
+
+    monkeypatch.setattr(local_module.Updater, "apply", spy)
+    assert len(ingest([corpus_copy], settings).unchanged) == 5 and applied == []  # nothing opened, nothing re-indexed
+    target = corpus_copy / "chi-thi-11-CT-UBND-can-tho-2020-12-04.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nGhi chú thêm.", encoding="utf-8")
+    assert ingest([corpus_copy], settings).updated == [target.name] and applied == [target.name]
+    local = local_module.LocalIndex.for_settings(settings)
+    assert local.state() == Store(settings).state()  # the writer kept this machine's index current

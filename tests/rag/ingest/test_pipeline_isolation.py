@@ -173,7 +173,9 @@ KILL_DURING_KH33 = textwrap.dedent("""
             os.kill(os.getpid(), signal.SIGKILL)  # the chunks are written, the record never will be
 
     Collection.add = add_then_die
-    ingest([Path(sys.argv[1])], Settings(index_dir=Path(sys.argv[2]), embedding_model="none", _env_file=None))
+    # one file per write batch, so the files before the kill are committed and the one after is never reached
+    ingest([Path(sys.argv[1])], Settings(index_dir=Path(sys.argv[2]), embedding_model="none", _env_file=None,
+                                         ingest_batch_chunks=1))
 """)
 
 
