@@ -74,6 +74,17 @@ class DocChoice:
     def score(self, doc_id: str) -> float:
         return dict(self.scores).get(doc_id, 0.0)
 
+    def standing(self, crowd: int) -> dict[str, float]:
+        """How far each document stands above the crowd (the `crowd`-th best): 0 … 1, in best-score units.
+
+        Many documents fitting the question equally (fifty articles of one law, each a document)
+        say nothing about which one it is about: none of them stands out, and none is preferred.
+        """
+        if self.restricted is not None or len(self.scores) <= crowd:
+            return {d: s for d, s in self.scores}
+        floor = self.scores[crowd - 1][1]
+        return {d: s - floor for d, s in self.scores[: crowd - 1] if s > floor}
+
 
 class DocIndex:
     """BM25 over document profiles (small: one entry per document)."""

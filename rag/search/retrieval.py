@@ -21,7 +21,9 @@ from rag.types import Chunk, Passage
 __all__ = ["Retrieval", "Retriever", "ref_matches", "rrf"]
 
 _FOCUS_DOCS = 3  # documents searched on their own as well, so their best clauses are candidates
-_DOC_PRIOR = 0.012  # weight of the document resolution score, in RRF units (1/(60+rank) ≈ 0.016)
+_DOC_PRIOR = 0.012  # preference for the documents a conversation is about, in RRF units (1/(60+rank) ≈ 0.016)
+_CROWD = 5  # a document is searched on its own when its fit stands far above the fifth best:
+_STANDS_OUT = 0.35  # a question about one plan, not one of fifty articles of a law that fit alike
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,9 @@ class Retriever:
         n = self.settings.candidates
         rankings: list[tuple[Sequence[str], float]] = [
             ([cid for cid, _ in self.lexical.search(text, n, doc_ids=docs)], self.settings.lexical_weight)]
-        focus = [d for d in (*prior, *choice.top(_FOCUS_DOCS)) if docs is None or d in docs]
+        standing = choice.standing(_CROWD)
+        fits = [d for d in choice.top(_FOCUS_DOCS) if standing.get(d, 0.0) >= _STANDS_OUT]
+        focus = [d for d in (*prior, *fits) if docs is None or d in docs]
         focus = list(dict.fromkeys(focus))[:_FOCUS_DOCS + len(prior)]
         if focus and docs is None:
             inside = self.lexical.search(text, n, doc_ids=focus)
@@ -86,9 +90,7 @@ class Retriever:
         fused = rrf(rankings, self.settings.rrf_k)
         known = self.corpus.chunks(fused)
         fused = {cid: score for cid, score in fused.items() if cid in known}
-        doc_score = dict(choice.scores)
         for cid, chunk in known.items():
-            fused[cid] += _DOC_PRIOR * doc_score.get(chunk.doc_id, 0.0)
             if chunk.doc_id in prior:
                 fused[cid] += _DOC_PRIOR
             fused[cid] += self._year_boost(chunk, info.years)
