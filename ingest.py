@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         print(str(busy), file=sys.stderr)
         return 3
     print(format_report(report))
+    if report.stopped is not None:
+        return 4  # the store became unreachable: run again once it is back
     return 0 if report.ok else 1
 
 
