@@ -163,6 +163,9 @@ class Guard:
         if isinstance(exc, httpx.TimeoutException):
             return StoreUnavailable(self.where, "máy chủ không phản hồi trong thời hạn chờ "
                                     f"({self.settings.chroma_read_timeout_s:g} giây mỗi lần đọc)")
+        if isinstance(exc, httpx.ConnectError) and "CERTIFICATE_VERIFY_FAILED" in str(exc):
+            return StoreRefused(self.where, f"chứng chỉ TLS của máy chủ không được tin cậy ({_short(exc)}): đặt "
+                                "RAG_CHROMA_CA_FILE là tệp chứng chỉ của CA đã ký cho máy chủ")
         if isinstance(exc, httpx.ConnectError):
             return StoreUnavailable(self.where, f"không kết nối được ({_short(exc)})")
         if isinstance(exc, httpx.TransportError):
@@ -269,9 +272,9 @@ def preflight(settings: Settings) -> None:
     timeout = httpx.Timeout(settings.chroma_read_timeout_s, connect=settings.chroma_connect_timeout_s)
     response = httpx.get(url, headers=auth_headers(settings), verify=_verify(settings), timeout=timeout)
     _status_hook(settings)(response)
-    if response.status_code != 200:
-        raise StoreUnavailable(where(settings), f"máy chủ trả lời bất thường (HTTP {response.status_code}) "
-                                                f"cho {url}: có đúng là máy chủ Chroma không?")
+    if response.status_code != 200:  # a wrong address, port or scheme (http to a TLS port answers 400)
+        raise StoreRefused(where(settings), f"máy chủ trả lời bất thường (HTTP {response.status_code}) cho {url}: "
+                                            "kiểm tra RAG_CHROMA_HOST, RAG_CHROMA_PORT và RAG_CHROMA_SSL")
 
 
 def connect(settings: Settings) -> Any:
