@@ -96,6 +96,8 @@ def _variant(variant: str, k: int, work: Path, data: Path, port: int, model: str
     started = time.perf_counter()
     ingest = _ingest(_copy(data, work, k), writer, port, model)
     row["during"] = _ask_loop(assistant, asked, gap, lambda n: ingest.poll() is not None)
+    if ingest.returncode != 0:
+        raise RuntimeError(f"the ingest of copy {k} failed: see {work}")
     row["ingest_s"] = round(time.perf_counter() - started, 1)
     row["ingest_exit"] = ingest.returncode
     row["server_cpu_s"] = round(_proc_cpu(server_pid) - server_cpu, 1)
@@ -119,7 +121,7 @@ def run(out: Path, work: Path, data: Path, n_questions: int, gap: float, variant
         writer.mkdir(exist_ok=True)
         started = time.perf_counter()
         first = _ingest(_copy(data, work, 0), writer, port, model)
-        if first.wait() not in (0, 1):
+        if first.wait() != 0:
             raise RuntimeError(f"the first ingest failed: see {writer.parent}")
         result["first_ingest_s"] = round(time.perf_counter() - started, 1)
         for k, variant in enumerate(variants, start=1):

@@ -249,8 +249,8 @@ class Store:
         rows = [(c, meta, None if vectors is None else vectors[i])
                 for _, meta, chunks, vectors in items for i, c in enumerate(chunks)]
         # a server answers no query while it applies a request: small ones keep questions quick during an ingest
-        rows = self.settings.chroma_write_rows if self.remote else 5000
-        batch = max(1, min(rows, self.client.get_max_batch_size()))
+        per_request = self.settings.chroma_write_rows if self.remote else 5000
+        batch = max(1, min(per_request, self.client.get_max_batch_size()))
         for i in range(0, len(rows), batch):
             part = rows[i:i + batch]
             embeddings = np.stack([v if v is not None else np.zeros(dim, dtype=np.float32) for _, _, v in part])
