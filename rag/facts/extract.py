@@ -1,87 +1,391 @@
-"""Facts a directive demands — targets, deadlines, responsibilities — as typed records (pure).
+"""The register of one document (pure): every target, deadline and responsibility as a Fact
+anchored to a verbatim quote (text[start:end] == quote), its clause path and page.
 
-Each fact is anchored to a verbatim quote of the clause it comes from; nothing is inferred
-beyond what the sentence says.
+Stages: blocks (paragraphs under their headings, table rows) → clauses → targets, duties,
+deadlines → Facts. A pure function of the parsed document, so it runs once at ingest and its
+result is stored with the document.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
-from rag.answer.units import AGENCY, DATE, QUANTITY, is_agency_heading, strip_marker, units_of
-from rag.types import Chunk, Fact
-
-_VALUE = re.compile(
-    r"(?:(?:đạt|tăng|giảm|còn|chiếm|khoảng|tối thiểu|trên|dưới|từ)\s+)*"
-    r"(\d+(?:[.,]\d+)*(?:\s*-\s*\d+(?:[.,]\d+)*)?)\s*(%|‰|tỷ\s+(?:đồng|USD)|triệu\s+(?:đồng|tấn|lượt|USD)|"
-    r"nghìn\s+\w+|USD|xã|người|đảng viên|bác sĩ|lượt|tấn|ha|km)?"
+from rag.facts.agencies import AgencySpan, canonical_agency, find_agencies
+from rag.facts.blocks import Paragraph, Row, read_body
+from rag.facts.duties import (
+    COOP,
+    DOER,
+    LEAD,
+    Due,
+    Duty,
+    actors,
+    agency_groups,
+    deadline_times,
+    is_field,
+    partners,
+    role_at,
+    short_task,
 )
-_TARGET_HINT = re.compile(r"\b(đạt|tăng|giảm|còn|chiếm|phấn đấu|tỷ lệ|tốc độ|công nhận|hoàn thành)\b", re.I)
-_DEADLINE_HINT = re.compile(r"\b(trước ngày|chậm nhất|hạn|thời gian|định kỳ)\b", re.I)
-_YEAR = re.compile(r"\b(?:năm|giai đoạn|đến năm)\s+(\d{4}(?:\s*-\s*\d{4})?)")
+from rag.facts.targets import Target, find_targets, period_of, target_context
+from rag.facts.times import TimeExpr, find_times
+from rag.ingest.structure import iter_clauses, parse_clauses
+from rag.types import Chunk, DocMeta, Fact, PageSpan, page_at
+
+EXTRACTOR_VERSION = "2"  # bump when extraction changes: stored registers are then recomputed
+_SENTENCE_END = re.compile(r"(?<![A-ZĐ][a-zđ]\.)(?<!\bTP\.)(?<!\bTp\.)(?<!v\.v\.)(?<=[.!?…])[\s*]+"
+                           r"(?=[\"“(*]*[A-ZĐÀ-Ỹ0-9])")
+_MARKER = re.compile(r"^[\s\-–•+*#]*(?:\(\d{1,3}\)|[a-zđ]\)|\d{1,3}(?:\.\d{1,3})*[.)]|[IVX]+\.)?[\s*]*")
 
 
-def _is_amount(body: str, match: re.Match[str]) -> bool:
-    """A measured amount ('76%', '24 xã'), not a document number ('số 1519/QĐ-TTg') or a duration."""
-    if not match.group(2) or not QUANTITY.search(match.group(1)):
-        return False
-    before, after = body[: match.start(1)].rstrip().lower(), body[match.end(1): match.end(1) + 1]
-    return not before.endswith("số") and after != "/"
+@dataclass
+class _Acc:
+    """What one paragraph or row contributes, before it becomes Facts."""
+
+    targets: list[tuple[Target, int, int, str | None, AgencySpan | None]] = field(default_factory=list)
+    duties: list[Duty] = field(default_factory=list)
+    dues: list[Due] = field(default_factory=list)
 
 
-def _role(text: str) -> str:
-    lowered = text.lower()
-    if "chủ trì" in lowered:
-        return "chủ trì"
-    if "phối hợp" in lowered:
-        return "phối hợp"
-    return "thực hiện"
+def _spans(text: str, start: int, end: int, pattern: re.Pattern[str] | str) -> list[tuple[int, int]]:
+    """Split text[start:end] at `pattern`, never inside parentheses or quotes; spans are trimmed."""
+    piece = text[start:end]
+    cuts: list[tuple[int, int]] = []
+    depth = 0
+    quoted = False
+    protected = set()
+    for i, ch in enumerate(piece):
+        if ch in "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch in "“”\"":
+            quoted = ch != "”" if ch != '"' else not quoted
+        if depth or quoted:
+            protected.add(i)
+    for m in re.finditer(pattern, piece):
+        if m.start() not in protected:
+            cuts.append((m.start(), m.end()))
+    out, pos = [], 0
+    for a, b in cuts + [(len(piece), len(piece))]:
+        s, e = pos, a
+        while s < e and piece[s] in " \t\n*":
+            s += 1
+        while e > s and piece[e - 1] in " \t\n*":
+            e -= 1
+        if e > s:
+            out.append((start + s, start + e))
+        pos = b
+    return out
+
+
+def clauses_of(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(sentence start, clause start, clause end) of text[start:end]: sentences cut at ';'."""
+    out = []
+    for ss, se in _spans(text, start, end, _SENTENCE_END):
+        for cs, ce in _spans(text, ss, se, r";\s+|;$"):
+            out.append((ss, cs, ce))
+    return out
+
+
+def _doc_year(meta: DocMeta | None, text: str, begin: int) -> int | None:
+    if meta is not None and meta.issued_on:
+        return int(meta.issued_on[:4])
+    m = re.search(r"ngày\s*\d{0,2}\s*tháng\s*\d{0,2}\s*năm\s*((?:19|20)\d\d)", text[:max(begin, 3000)])
+    return int(m.group(1)) if m else None
+
+
+def _inherited_agency(para: Paragraph) -> AgencySpan | None:
+    for heading in reversed(para.parents):
+        if heading.agency is not None:
+            return heading.agency
+    return None
+
+
+def _own_start(text: str, para: Paragraph) -> int:
+    """Where the paragraph's own content starts: past its marker and an inline 'Sở X:' heading."""
+    if para.agency is not None and para.agency.start >= para.body_start:
+        m = re.compile(r"[^:\n]{0,60}?:[\s*]*").match(text, para.agency.end)
+        if m:
+            return m.end()
+        return para.end if para.heading else para.agency.end
+    return para.body_start
+
+
+def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
+               field_leads: dict[int, list[AgencySpan]]) -> _Acc:
+    acc = _Acc()
+    heading_agency = para.agency or _inherited_agency(para)
+    start = _own_start(text, para)
+    if start >= para.end or (para.heading and para.agency is not None and not text[start:para.end].strip(" *:")):
+        return acc
+    headings = [h.text for h in para.parents] + ([text[para.body_start:para.end]] if para.heading else [])
+    in_targets = target_context(headings)
+    roles_seen: dict[str, str] = {}
+    carried: list[tuple[list[AgencySpan], str, int]] = []
+    previous_indicator = ""
+    key = para.parents[-1].start if para.parents else -1
+    for sentence_start, cs, ce in clauses_of(text, start, para.end):
+        clause = text[cs:ce]
+        prefix = text[sentence_start:cs]
+        clause_targets_ctx = in_targets
+        if clause_targets_ctx is None and re.search(r"(?:chỉ\s+tiêu|mục\s+tiêu)[^:]{0,120}:", prefix + clause[:200]):
+            clause_targets_ctx = True
+        lead = previous_indicator if re.match(r"^\W*trong\s+đó", clause, re.I) else ""
+        targets = find_targets(clause, cs, clause_targets_ctx, lead)
+        if targets:
+            previous_indicator = targets[0].indicator
+            period = period_of(clause, prefix, *reversed(headings), title)
+            for t in targets:
+                acc.targets.append((t, cs, ce, period, heading_agency))
+        fieldm = is_field(clause)
+        groups = agency_groups(clause)
+        acts = actors(clause, groups)
+        source = "sentence"
+        if fieldm and fieldm.group("role"):
+            value_at = fieldm.end()
+            agencies = [a for g in groups for a in g if a.start >= value_at] or _loose_agencies(clause, value_at)
+            role = COOP if "phối" in fieldm.group("role").lower() else LEAD
+            acts = [(agencies, role, len(clause))] if agencies else []
+            if role == LEAD and agencies:
+                field_leads[key] = [_shift(a, cs) for a in agencies]
+            source = "field"
+        elif fieldm and fieldm.group("due"):
+            acts = []
+        if not acts and not (fieldm and fieldm.group("due")) and heading_agency is not None and not (
+                targets and clause_targets_ctx):
+            bare = clause[len(_MARKER.match(clause).group(0)):]  # type: ignore[union-attr]
+            role, used = role_at(bare)
+            if role == DOER:
+                role = roles_seen.get(heading_agency.canonical, DOER)
+            local = AgencySpan(-1, -1, heading_agency.text, heading_agency.canonical)
+            acts = [([local], role, len(clause) - len(bare) + used)]
+            coop, p_end = partners(clause, groups, 0)
+            if coop and role in (LEAD, DOER):
+                acts.append((coop, COOP, p_end))
+            source = "heading"
+        elif not acts and carried and not targets:
+            acts = carried
+        if acts:
+            carried = [a for a in acts if a[1] != COOP] or carried
+        lead_agency = _lead(acts, cs)
+        if lead_agency is None and (fieldm and fieldm.group("due")):
+            lead_agency = (field_leads.get(key) or [None])[0] or heading_agency
+        elif lead_agency is None and not acts:
+            lead_agency = (field_leads.get(key) or [None])[0]
+        for group, role, used in acts:
+            task = short_task(clause[used:]) if used < len(clause) else short_task(clause)
+            for agency in group:
+                shifted = _shift(agency, cs) if agency.start >= 0 else agency
+                roles_seen.setdefault(shifted.canonical, role)
+                acc.duties.append(Duty(shifted, role, cs, ce, task, source))
+        if not (fieldm and fieldm.group("role")):
+            for t in deadline_times(clause, cs, year, bool(targets)):
+                used = max((u for _, r, u in acts if r != COOP), default=0)
+                acc.dues.append(Due(t, lead_agency, cs, ce, short_task(clause[used:] or clause), source))
+    return acc
+
+
+def _loose_agencies(clause: str, at: int) -> list[AgencySpan]:
+    """A field's value that names no known agency head ('Các cơ quan quản lý …'): the value itself."""
+    value = clause[at:].strip(" *.;")
+    if 2 < len(value) <= 90 and "\n\n" not in value:
+        begin = clause.index(value, at)
+        return [AgencySpan(begin, begin + len(value), value, canonical_agency(value))]
+    return []
+
+
+def _shift(agency: AgencySpan, offset: int) -> AgencySpan:
+    return AgencySpan(agency.start + offset, agency.end + offset, agency.text, agency.canonical)
+
+
+def _lead(acts: list[tuple[list[AgencySpan], str, int]], offset: int) -> AgencySpan | None:
+    """Who must meet a clause's deadline: its first lead, else its first doer (not a co-operator)."""
+    for wanted in (LEAD, DOER):
+        for group, role, _ in acts:
+            if role == wanted and group:
+                return _shift(group[0], offset) if group[0].start >= 0 else group[0]
+    return None
+
+
+def _cell_agencies(text: str, start: int, end: int) -> list[AgencySpan]:
+    """Agencies of a table cell: the names it holds, or each '- item' / ';' part when none is known."""
+    found = find_agencies(text[start:end])
+    if found:
+        return [_shift(a, start) for a in found]
+    out = []
+    for s, e in _spans(text, start, end, r"[;\n]+"):
+        part = text[s:e].strip(" -–•+*.")
+        if 2 < len(part) <= 90:
+            b = text.index(part, s)
+            out.append(AgencySpan(b, b + len(part), part, canonical_agency(part)))
+    return out
+
+
+def _row(text: str, row: Row, year: int | None) -> _Acc:
+    acc = _Acc()
+    cells = row.cells
+    task_cell = cells.get("task") or cells.get("group") or cells.get("product")
+    task = short_task(task_cell.text) if task_cell else short_task(row.group)
+    lead_header = row.headers.get("lead", "").lower()
+    lead_role = LEAD if ("chủ trì" in lead_header or "coop" in cells or "coop" in row.headers) else DOER
+    leads: list[AgencySpan] = []
+    if "lead" in cells and cells["lead"].text.strip():
+        leads = _cell_agencies(text, cells["lead"].start, cells["lead"].end)
+        for agency in leads:
+            acc.duties.append(Duty(agency, lead_role, row.start, row.end, task, "table"))
+    if "coop" in cells and cells["coop"].text.strip():
+        for agency in _cell_agencies(text, cells["coop"].start, cells["coop"].end):
+            if not any(agency.canonical == lead.canonical for lead in leads):
+                acc.duties.append(Duty(agency, COOP, row.start, row.end, task, "table"))
+    heading_agency = next((h.agency for h in reversed(row.parents) if h.agency), None)
+    owner = leads[0] if leads else heading_agency
+    if "due" in cells and cells["due"].text.strip():
+        due = cells["due"]
+        times = [t for t in find_times(due.text, year) if not t.citation]
+        if times:
+            t = times[0]
+            expr = replace(t, start=t.start + due.start, end=t.end + due.start)
+        else:
+            raw = due.text.strip(" *-–.")
+            if not raw or len(raw) > 90:
+                raw = ""
+            expr = None
+            if raw:
+                b = text.index(raw, due.start)
+                expr = TimeExpr(b, b + len(raw), raw, None, None, "", False, "text")
+        if expr is not None:
+            acc.dues.append(Due(expr, owner, row.start, row.end, task, "table"))
+    for kind in ("target", "product"):
+        if kind in cells:
+            cell = cells[kind]
+            for t in find_targets(cell.text, cell.start, True if kind == "target" else None):
+                acc.targets.append((t, row.start, row.end, period_of(cell.text, cells["due"].text if "due" in cells
+                                                                        else "", row.group), owner))
+    return acc
+
+
+class ClausePaths:
+    """The clause path of any offset, as the chunks name it ('IV.1' → 'IV.1.a' for item a))."""
+
+    def __init__(self, text: str, chunks: Sequence[Chunk]):
+        self.text = text
+        self.chunks = sorted(chunks, key=lambda c: c.start)
+        self.starts = [c.start for c in self.chunks]
+        self._cache: dict[str, list[tuple[int, int, str]]] = {}
+
+    def __call__(self, offset: int) -> str:
+        if not self.chunks:
+            return ""
+        i = max(0, bisect.bisect_right(self.starts, offset) - 1)
+        chunk = self.chunks[i]
+        inside = self._clauses(chunk)
+        deepest = [p for s, e, p in inside if s <= offset < e]
+        if not inside or not deepest:
+            return chunk.path
+        root = inside[0][2]
+        path = deepest[-1]
+        return chunk.path + path[len(root):] if path.startswith(root) else chunk.path
+
+    def _clauses(self, chunk: Chunk) -> list[tuple[int, int, str]]:
+        if chunk.chunk_id not in self._cache:
+            roots = parse_clauses(self.text, chunk.start, chunk.end)
+            if len(roots) != 1 or roots[0].start != chunk.start or roots[0].level in ("part", "chapter", "lawsection"):
+                self._cache[chunk.chunk_id] = []
+            else:
+                self._cache[chunk.chunk_id] = [(c.start, c.end, c.path) for c in iter_clauses(roots)]
+        return self._cache[chunk.chunk_id]
+
+
+def _body_begin(chunks: Iterable[Chunk]) -> int:
+    """Where the register starts reading: the first clause of the body (the preamble that issues
+    the document — 'Ủy ban nhân dân thành phố ban hành Kế hoạch …' — is nobody's duty)."""
+    body = [c.start for c in chunks if c.section == "body"]
+    return min(body) if body else 0
 
 
 def extract_facts(doc_id: str, text: str, chunks: Iterable[Chunk], title: str = "",
-                  path_of: Callable[[Chunk, int], str] | None = None) -> list[Fact]:
-    """Targets, deadlines and responsibilities found in a document's body chunks.
+                  path_of: Callable[[Chunk, int], str] | None = None, meta: DocMeta | None = None,
+                  pages: Sequence[PageSpan] = ()) -> list[Fact]:
+    """Targets, deadlines and responsibilities of one document, in text order.
 
-    `path_of(chunk, offset)` names the exact clause of a quote (default: the chunk's path).
+    `chunks` locate the body and name the clause paths; `path_of(chunk, offset)` may name them
+    instead (the read view's resolver). Every Fact's quote is text[start:end].
     """
+    chunk_list = list(chunks)
+    begin = _body_begin(chunk_list)
+    year = _doc_year(meta, text, begin)
+    title = title or (meta.title if meta and meta.title else "")
+    paragraphs, rows = read_body(text, begin)
+    paths = ClausePaths(text, chunk_list)
+    if path_of is not None and chunk_list:
+        def where(offset: int) -> str:
+            i = max(0, bisect.bisect_right(paths.starts, offset) - 1)
+            return path_of(paths.chunks[i], offset)
+    else:
+        where = paths
+    field_leads: dict[int, list[AgencySpan]] = {}
+    for para in paragraphs:  # labelled 'Cơ quan chủ trì:' fields first: a deadline field may come before
+        for _, cs, ce in clauses_of(text, para.body_start, para.end):
+            m = is_field(text[cs:ce])
+            if m and m.group("role") and "phối" not in m.group("role").lower():
+                found = find_agencies(text[cs + m.end():ce])
+                if found:
+                    key = para.parents[-1].start if para.parents else -1
+                    field_leads[key] = [_shift(a, cs + m.end()) for a in found]
+    accs = [_paragraph(text, para, year, title, field_leads) for para in paragraphs]
+    accs += [_row(text, row, year) for row in rows]
+    return _facts(doc_id, text, accs, where, pages)
+
+
+def _quote(text: str, start: int, end: int) -> tuple[int, int, str]:
+    while start < end and text[start] in " \t\n*-–•+#":
+        start += 1
+    while end > start and text[end - 1] in " \t\n*":
+        end -= 1
+    return start, end, text[start:end]
+
+
+def _facts(doc_id: str, text: str, accs: list[_Acc], where: Callable[[int], str],
+           pages: Sequence[PageSpan]) -> list[Fact]:
     facts: list[Fact] = []
-    seen: set[tuple[str, str]] = set()
-    for chunk in chunks:
-        if chunk.section not in ("body", "preamble"):
-            continue
-        first = chunk.text.split("\n", 1)[0]
-        heading_agency = (strip_marker(first.replace("#", "").replace("**", "").strip())
-                          if is_agency_heading(first) else None)
-        for unit in units_of(chunk, text, 0, title):
-            quote = unit.text
-            path = path_of(chunk, unit.start) if path_of else chunk.path
-            if (unit.start, unit.end) != unit.sentence and len(quote) < 12:
-                continue
-            body = strip_marker(quote)
-            period = _YEAR.search(f"{unit.lead} {quote}") or _YEAR.search(title)
-            value = next((m for m in _VALUE.finditer(body) if _is_amount(body, m)), None)
-            if value and (_TARGET_HINT.search(body) or (unit.start, unit.end) != unit.sentence):
-                key = ("target", body)
-                if key not in seen and len(body) <= 400:
-                    seen.add(key)
-                    subject = body[: value.start()].strip(" :,;")
-                    subject = subject if len(subject) >= 12 else body
-                    facts.append(Fact("target", subject, value.group(1), value.group(2), period.group(1) if period else None,
-                                      None, None, None, quote, doc_id, path))
-            date = next((m for m in DATE.finditer(body) if re.search(r"ngày|tháng|quý|định kỳ", m.group(0), re.I)), None)
-            if date and _DEADLINE_HINT.search(body) and (unit.start, unit.end) == unit.sentence:
-                key = ("deadline", body)
-                if key not in seen:
-                    seen.add(key)
-                    facts.append(Fact("deadline", body, None, None, None, date.group(0), heading_agency, None,
-                                      quote, doc_id, path))
-            starts_with_agency = AGENCY.match(re.sub(r"^(?:Giao|Đề nghị)\s+", "", body))
-            if (unit.start, unit.end) == unit.sentence and (heading_agency or starts_with_agency):
-                agency = heading_agency or body.split(":", 1)[0][:120]
-                key = ("responsibility", body)
-                if key not in seen:
-                    seen.add(key)
-                    facts.append(Fact("responsibility", body, None, None, None,
-                                      date.group(0) if date else None, agency, _role(body), quote, doc_id, path))
+    for acc in accs:
+        for t, cs, ce, period, agency in acc.targets:
+            s, e, quote = _quote(text, cs, ce)
+            facts.append(Fact("target", t.indicator, t.value, t.unit, period, None,
+                              agency.canonical if agency else None, None, quote, doc_id, where(t.start),
+                              indicator=t.indicator, comparator=t.comparator or None,
+                              agency_text=agency.text if agency else None, start=s, end=e,
+                              page=page_at(pages, s)))
+        merged: dict[tuple[str, str], Duty] = {}
+        order: list[tuple[str, str]] = []
+        for duty in acc.duties:
+            k = (duty.agency.canonical, duty.role)
+            if k in merged:
+                first = merged[k]
+                merged[k] = replace(first, start=min(first.start, duty.start), end=max(first.end, duty.end))
+            else:
+                merged[k] = duty
+                order.append(k)
+        dues = {id(d): d for d in acc.dues}
+        for k in order:
+            duty = merged[k]
+            s, e, quote = _quote(text, duty.start, duty.end)
+            due = next((d for d in dues.values() if d.start >= duty.start and d.end <= duty.end and (
+                d.agency is None or d.agency.canonical == duty.agency.canonical)), None)
+            facts.append(Fact("responsibility", duty.task, None, None, None, due.time.text if due else None,
+                              duty.agency.canonical, duty.role, quote, doc_id, where(s),
+                              due_iso=due.time.iso if due else None, recurrence=due.time.rrule if due else None,
+                              agency_text=re.sub(r"\s+", " ", duty.agency.text), task=duty.task, start=s, end=e,
+                              page=page_at(pages, s), source=duty.source))
+        for due in acc.dues:
+            s, e, quote = _quote(text, due.start, due.end)
+            facts.append(Fact("deadline", due.task, None, None, None, re.sub(r"\s+", " ", due.time.text),
+                              due.agency.canonical if due.agency else None, None, quote, doc_id, where(s),
+                              due_iso=due.time.iso, recurrence=due.time.rrule,
+                              agency_text=re.sub(r"\s+", " ", due.agency.text) if due.agency else None,
+                              task=due.task, start=s, end=e, page=page_at(pages, s), source=due.source))
+    facts.sort(key=lambda f: (f.start, ("target", "deadline", "responsibility").index(f.kind)))
     return facts

@@ -1,0 +1,394 @@
+"""The body of a document as the register reads it (pure): paragraphs and list items under their
+section headings, and table rows under their column headers.
+
+A heading that names an agency ("3. Sở Công Thương", "**7. Sở Công Thương:** Chủ trì …") gives
+its agency to every item under it. Tables come in two shapes: one row per line ("a | b | c",
+from DOCX and Markdown) and the crawled-web shape where every cell sits between lines holding a
+single '|' and merged cells are simply missing (a row with fewer cells takes the leading ones
+from the row above). The closing block (Nơi nhận, signature) is skipped; an appendix after it
+("PHỤ LỤC", an attached "KẾ HOẠCH") is read again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rag.facts.agencies import AgencySpan, find_agencies
+from rag.ingest.markers import Marker, detect_marker
+
+_RESUME = re.compile(r"^[#*\s]*(?:PHỤ\s+LỤC|Phụ\s+lục|KẾ\s+HOẠCH|QUY\s+ĐỊNH|QUY\s+CHẾ|CHƯƠNG\s+TRÌNH|DANH\s+MỤC|"
+                     r"BIỂU|BẢNG|ĐỀ\s+ÁN|HƯỚNG\s+DẪN|NỘI\s+DUNG|[IVX]+\.\s)")
+_CLOSING = re.compile(r"^[#*\s]*(?:Nơi\s+nhận|TM\.\s|KT\.\s|TL\.\s|TUQ\.\s|Q\.\s)", re.IGNORECASE)
+_SKIP = re.compile(r"^[#*\s]*(?:Căn\s+cứ|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị)\b", re.IGNORECASE)
+_DECOR = re.compile(r"[*#_]+")
+_PIPE_ROW = re.compile(r"^\s*\|?(?:[^|\n]*\|){2,}[^|\n]*\|?\s*$")
+_RULE_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+# column kinds of a task table, by words of the header cell
+_COLUMNS = (
+    ("coop", re.compile(r"phối\s*hợp", re.I)),
+    ("due", re.compile(r"thời\s*gian|thời\s*hạn|tiến\s*độ|thời\s*điểm|lộ\s*trình|năm\s+hoàn\s+thành", re.I)),
+    ("lead", re.compile(r"chủ\s*trì|thực\s*hiện|chịu\s+trách\s+nhiệm|cơ\s+quan|đơn\s+vị|đầu\s+mối", re.I)),
+    ("target", re.compile(r"chỉ\s*tiêu|mục\s*tiêu", re.I)),
+    ("product", re.compile(r"sản\s*phẩm|kết\s*quả", re.I)),
+    ("group", re.compile(r"nhóm|thuộc", re.I)),
+    ("task", re.compile(r"nhiệm\s*vụ|nội\s*dung|giải\s*pháp|hoạt\s*động|công\s*việc|tên|dự\s*án|đề\s*án|chương\s*trình", re.I)),
+    ("index", re.compile(r"^(?:stt|tt|số\s+tt|số\s+thứ\s+tự)$", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading above an item; `agency` when the heading names who acts."""
+
+    start: int
+    end: int
+    text: str
+    rank: str
+    agency: AgencySpan | None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph or list item: text[start:end], its own text after the marker at body_start."""
+
+    start: int
+    end: int
+    body_start: int
+    rank: str | None  # marker rank ('roman', 'decimal1', 'letter', 'paren', 'dash', …), None when unmarked
+    heading: bool  # a heading line: short, no sentence end
+    agency: AgencySpan | None  # the agency it is headed by ('Sở Công Thương:' or '1. Sở Nội vụ')
+    parents: tuple[Heading, ...]  # enclosing headings, outermost first
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a task table, cells keyed by column kind (lead, coop, due, task, target, …)."""
+
+    start: int
+    end: int
+    cells: dict[str, Cell]
+    group: str  # the group row above it ('A. BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG'), '' when none
+    parents: tuple[Heading, ...]
+    headers: dict[str, str]  # column kind → header text ('lead' → 'Cơ quan chủ trì')
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def _lines(text: str, begin: int) -> list[_Line]:
+    out, pos = [], begin
+    for raw in text[begin:].split("\n"):
+        stripped = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(raw) + 1
+    return out
+
+
+def _bare(text: str) -> str:
+    return _DECOR.sub("", text).strip()
+
+
+def _marker(line: str) -> Marker | None:
+    """The clause marker of a line, looking through bold markup ('**14.** Các sở …')."""
+    return detect_marker(line.replace("*", ""))
+
+
+def _ends_sentence(text: str) -> bool:
+    return _bare(text).endswith((".", ";", ":", "!", "?", "./.")) or text.rstrip().endswith("**")
+
+
+def _body_offset(text: str, start: int, end: int) -> int:
+    """Where the paragraph's own words begin, past decoration and its marker."""
+    piece = text[start:end]
+    m = re.match(r"^[\s#*_]*(?:[-–•+]\s+)?(?:\(\d{1,3}\)|[a-zđ]\)|\d{1,3}(?:\.\d{1,3})*[.)]|[IVXL]+[.)]|"
+                 r"Điều\s+\d+[a-zđ]?[.:]?|Thứ\s+\w+\s*[,:.])?[\s*_]*", piece)
+    return start + (m.end() if m else 0)
+
+
+def _heading_agency(text: str, body_start: int, end: int, heading: bool) -> AgencySpan | None:
+    """The agency a heading names: the whole heading, or its lead before ':' ('Sở Công Thương:')."""
+    own = text[body_start:end]
+    agencies = find_agencies(own[:200])
+    if not agencies or agencies[0].start > 2:
+        return None
+    first = agencies[0]
+    after = _bare(own[first.end:first.end + 40])
+    shifted = AgencySpan(body_start + first.start, body_start + first.end, first.text, first.canonical)
+    if heading and (not after or after.startswith((":", "(")) or len(_bare(own)) <= len(first.text) + 30):
+        return shifted
+    if re.match(r"(?:\s*-\s*[^:.;]{3,40})?:(?!\s*\d)", after):  # 'Sở Công Thương:', '… Việt Nam - Chi nhánh Khu vực II:'
+        return shifted
+    return None
+
+
+_CONTAINERS = ("part", "chapter", "lawsection")
+_TOP = {"part": (), "chapter": ("part",), "lawsection": ("part", "chapter"), "article": _CONTAINERS,
+        "roman": _CONTAINERS + ("article",)}
+
+
+class _Stack:
+    """Open section headings; a marker rank already open closes it and everything under it."""
+
+    def __init__(self) -> None:
+        self.items: list[Heading] = []
+
+    def open(self, heading: Heading) -> None:
+        self.before(heading.rank)
+        self.items.append(heading)
+
+    def close_leadins(self) -> None:
+        """An unmarked paragraph ends the list a lead-in ('… như sau:') opened."""
+        ranks = [h.rank for h in self.items]
+        if "leadin" in ranks:
+            del self.items[ranks.index("leadin"):]
+
+    def before(self, rank: str) -> tuple[Heading, ...]:
+        """Headings that enclose an item of this rank (those of the same rank or deeper are closed)."""
+        ranks = [h.rank for h in self.items]
+        if rank in ranks:
+            del self.items[ranks.index(rank):]
+        elif rank in _TOP:  # 'II.' closes every list of 'I.', whatever they were
+            keep = _TOP[rank]
+            while self.items and self.items[-1].rank not in keep:
+                self.items.pop()
+        return tuple(self.items)
+
+
+def read_body(text: str, begin: int) -> tuple[list[Paragraph], list[Row]]:
+    """Paragraphs and table rows of text[begin:], each with the headings it sits under."""
+    lines = _lines(text, begin)
+    paragraphs: list[Paragraph] = []
+    rows: list[Row] = []
+    stack = _Stack()
+    skipping = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.text:
+            i += 1
+            continue
+        if line.text == "|":
+            j = _crawled_table_end(lines, i)
+            cells, skipping = _without_closing(_crawled_cells(text, lines[i:j]), skipping)
+            if cells:
+                rows.extend(_table_rows(cells, tuple(stack.items)))
+            i = j
+            continue
+        if _PIPE_ROW.match(line.text) and i + 1 < len(lines) and _PIPE_ROW.match(lines[i + 1].text):
+            j = i
+            while j < len(lines) and (_PIPE_ROW.match(lines[j].text) or _RULE_ROW.match(lines[j].text)):
+                j += 1
+            if not skipping:
+                rows.extend(_table_rows(_pipe_cells(text, lines[i:j]), tuple(stack.items)))
+            i = j
+            continue
+        # one paragraph: lines up to a blank line, a table, or a new marker after a finished line
+        j = i + 1
+        opening = _marker(lines[i].text)
+        bold = lines[i].text.startswith(("**", "#"))
+        while j < len(lines) and lines[j].text and lines[j].text != "|" and not _PIPE_ROW.match(lines[j].text):
+            previous = lines[j - 1].text
+            if bold and (previous.startswith("#") or (previous.endswith("**") and previous.strip("* "))):
+                break  # a bold heading line ends its paragraph even when no blank line follows
+            marker = _marker(lines[j].text)
+            if marker is not None and (
+                    _ends_sentence(lines[j - 1].text) or marker.kind in ("roman", "article", "paren", "letter")
+                    or (opening is not None and opening.rank == marker.rank)):
+                break
+            j += 1
+        start, end = lines[i].start, lines[j - 1].end
+        i = j
+        first = text[start:end].split("\n", 1)[0]
+        if _CLOSING.match(first):
+            skipping = True
+            continue
+        if skipping:
+            if not _RESUME.match(first):
+                continue
+            skipping = False
+            stack.items.clear()
+        if _SKIP.match(first) or not _bare(text[start:end]):
+            continue
+        paragraphs.append(_paragraph(text, start, end, stack))
+    return paragraphs, rows
+
+
+def _paragraph(text: str, start: int, end: int, stack: _Stack) -> Paragraph:
+    first = text[start:end].split("\n", 1)[0]
+    marker = _marker(first)
+    body_start = _body_offset(text, start, end)
+    own = _bare(text[body_start:end])
+    heading = bool(marker) and len(own) <= 160 and not own.endswith((".", ";", "./.")) and (
+        own.endswith(":") or "\n" not in text[body_start:end].strip() or text[start:end].lstrip("#* ").startswith("*")
+        or own.isupper() or len(own) <= 90)
+    if marker is None:
+        heading = own.isupper() and 3 < len(own) <= 160
+    agency = _heading_agency(text, body_start, end, heading)
+    if marker is not None:
+        rank = marker.rank
+        parents = stack.before(rank)
+        stack.open(Heading(start, end, own, rank, agency))
+        return Paragraph(start, end, body_start, rank, heading, agency, parents)
+    stack.close_leadins()
+    if re.match(r"(?:Trên\s+đây|Trong\s+quá\s+trình)", own):  # the closing words address everyone
+        stack.items.clear()
+    parents = tuple(stack.items)
+    if own.endswith(":"):
+        stack.open(Heading(start, end, own, "leadin", agency))
+    elif heading:
+        stack.items.clear()
+    return Paragraph(start, end, body_start, None, heading, agency, parents)
+
+
+# ---------------------------------------------------------------- tables
+
+
+_CELL_LINES = 40  # a cell longer than this is running text: the table ended at the '|' before it
+
+
+def _crawled_table_end(lines: list[_Line], i: int) -> int:
+    """A crawled table runs from a '|' line to the '|' line followed by a blank line, by running
+    text (no '|' for many lines: pages crawled without blank lines), or by the end."""
+    j = i + 1
+    while j < len(lines):
+        if lines[j].text == "|":
+            nxt = next((k for k in range(j + 1, min(len(lines), j + _CELL_LINES + 1)) if lines[k].text == "|"), None)
+            if j + 1 >= len(lines) or not lines[j + 1].text or (nxt is None and j + _CELL_LINES < len(lines)):
+                return j + 1
+        j += 1
+    return j
+
+
+def _crawled_cells(text: str, lines: list[_Line]) -> list[list[Cell]]:
+    """Rows of cells: text between '|' lines; two '|' lines in a row end a row."""
+    rows: list[list[Cell]] = []
+    row: list[Cell] = []
+    current: list[_Line] = []
+    previous_pipe = False
+    for line in lines:
+        if line.text == "|":
+            if current:
+                row.append(_cell(text, current))
+                current = []
+                previous_pipe = True
+                continue
+            if previous_pipe and row:
+                rows.append(row)
+                row = []
+            previous_pipe = True
+            continue
+        previous_pipe = False
+        if line.text:
+            current.append(line)
+    if current:
+        row.append(_cell(text, current))
+    if row:
+        rows.append(row)
+    return rows
+
+
+def _without_closing(rows: list[list[Cell]], skipping: bool) -> tuple[list[list[Cell]], bool]:
+    """Drop the closing block (Nơi nhận, signature) that crawled pages put in table cells; an
+    appendix title cell ('PHỤ LỤC I …') starts the table again."""
+    out: list[list[Cell]] = []
+    for row in rows:
+        kept: list[Cell] = []
+        for cell in row:
+            if _CLOSING.match(cell.text):
+                skipping, kept = True, []
+            elif _RESUME.match(cell.text) and not _PIPE_ROW.match(cell.text):
+                skipping, kept = False, []
+            elif not skipping:
+                kept.append(cell)
+        if kept:
+            out.append(kept)
+    return out, skipping
+
+
+def _cell(text: str, lines: list[_Line]) -> Cell:
+    start, end = lines[0].start, lines[-1].end
+    return Cell(start, end, text[start:end])
+
+
+def _pipe_cells(text: str, lines: list[_Line]) -> list[list[Cell]]:
+    rows = []
+    for line in lines:
+        if _RULE_ROW.match(line.text):
+            continue
+        cells, pos = [], line.start
+        for part in text[line.start:line.end].split("|"):
+            stripped = part.strip()
+            lead = len(part) - len(part.lstrip())
+            if stripped:
+                cells.append(Cell(pos + lead, pos + lead + len(stripped), stripped))
+            elif cells or pos > line.start:
+                cells.append(Cell(pos, pos, ""))
+            pos += len(part) + 1
+        while cells and not cells[-1].text:
+            cells.pop()
+        if cells and not cells[0].text and text[line.start:line.end].lstrip().startswith("|"):
+            cells = cells[1:] if not cells[0].text and line.text.startswith("|") else cells
+        rows.append(cells)
+    return rows
+
+
+def _column_kind(header: str) -> str:
+    bare = re.sub(r"\s+", " ", _bare(header)).strip(" :").lower()
+    if re.fullmatch(_COLUMNS[-1][1], bare):
+        return "index"
+    for kind, pattern in _COLUMNS[:-1]:
+        if pattern.search(bare):
+            return kind
+    return "other"
+
+
+def _table_rows(cells: list[list[Cell]], parents: tuple[Heading, ...]) -> list[Row]:
+    """Rows of a task table keyed by column kind; tables without a responsible column give none."""
+    header_at = next((n for n, row in enumerate(cells[:4]) if len(row) >= 3 and
+                      sum(_column_kind(c.text) in ("lead", "coop", "due", "target") for c in row) >= 1 and
+                      all(len(_bare(c.text)) <= 80 for c in row)), None)
+    if header_at is None:
+        return []
+    kinds = [_column_kind(c.text) for c in cells[header_at]]
+    headers: dict[str, str] = {}
+    for kind, cell in zip(kinds, cells[header_at], strict=True):
+        headers.setdefault(kind, _bare(cell.text))
+    if not {"lead", "due", "target"} & set(kinds):
+        return []
+    out: list[Row] = []
+    above: dict[str, Cell] = {}
+    group = ""
+    for row in cells[header_at + 1:]:
+        filled = [c for c in row if _bare(c.text)]
+        if len(row) < len(kinds) and len(filled) <= 2 and len(kinds) > 3 and all(
+                len(_bare(c.text)) <= 160 for c in filled) and (not filled or len(_bare(filled[0].text)) <= 6):
+            group = " ".join(_bare(c.text) for c in filled)
+            above = {}
+            continue
+        offset = len(kinds) - len(row)
+        if offset < 0:
+            continue
+        keyed: dict[str, Cell] = {}
+        for n, kind in enumerate(kinds):
+            cell = row[n - offset] if n >= offset else above.get(kind)
+            if cell is not None and kind not in keyed:
+                keyed[kind] = cell
+        above = {k: v for k, v in keyed.items()}
+        start, end = row[0].start, row[-1].end
+        out.append(Row(start, end, keyed, group, parents, headers))
+    return out

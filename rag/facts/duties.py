@@ -1,0 +1,195 @@
+"""Who must do what, and by when (pure): responsibilities (one per agency and role) and deadlines
+(one per time expression, with the agency that must meet it) in one clause of a directive.
+
+An agency acts when it opens the clause ('Sở Tài chính chủ trì …'), follows a word that assigns
+('giao', 'đề nghị', 'yêu cầu', 'do … chủ trì'), or opens a clause after a comma with a verb of
+its own. An agency that is only mentioned — reported to ('báo cáo Thủ tướng Chính phủ'), sent to
+('gửi Sở Nội vụ'), or the issuer of the document ('Ủy ban nhân dân tỉnh ban hành …') — does not.
+'chủ trì, phối hợp với Sở Y, Sở Z' splits into one lead and its co-operating agencies. When the
+clause names nobody, the agency of the section heading it sits under acts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.facts.agencies import AgencySpan, find_agencies
+from rag.facts.times import TimeExpr, find_times
+
+LEAD, COOP, DOER = "chủ trì", "phối hợp", "thực hiện"
+_JOIN = re.compile(r"^[\s,/*]*(?:(?:và|cùng|hoặc|cùng\s+với)[\s,*]*)?$", re.IGNORECASE)
+_ASSIGN = re.compile(r"(?:^|[\s,:;(])(?<!hồ sơ )(?<!văn bản )(?<!tờ trình )(?<!theo )(?<!xét )(?<!được )(giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|khuyến\s+khích|ủy\s+quyền(?:\s+cho)?|"
+                     r"uỷ\s+quyền(?:\s+cho)?|phân\s+công|do|cử)\s*$", re.IGNORECASE)
+_OPENERS = re.compile(r"^(?:[\s\-–•+*#]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVX]+\.)*(?:(?:đồng\s+thời|theo\s+đó|trong\s+đó|"
+                      r"bên\s+cạnh\s+đó|ngoài\s+ra|riêng|tiếp\s+theo|sau\s+đó|hằng\s+năm|hàng\s+năm|định\s+kỳ)[\s,]+)?$",
+                      re.IGNORECASE)
+_TOPIC = re.compile(r"^(?:[\s\-–•+*#]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\))*(?:về|đối\s+với)\b[^:]{0,400}:\s*$", re.IGNORECASE)
+_NOT_ACTOR_BEFORE = re.compile(r"(?:với|cho|của|về|tới|đến|gửi|trình|qua|báo\s+cáo|tại|theo|và|hoặc|thuộc|từ|"
+                               r"kiến\s+nghị|đề\s+xuất|xin\s+ý\s+kiến|ý\s+kiến|hướng\s+dẫn\s+của|trên|giữa|"
+                               r"đối\s+với|bởi|như|gồm|là)\s*[,(]?\s*$", re.IGNORECASE)
+_NOT_ACTOR_AFTER = re.compile(r"^[\s,*]*(?:ban\s+hành|yêu\s+cầu|đề\s+nghị|giao|quyết\s+định|ghi\s+nhận|biểu\s+dương|"
+                              r"thống\s+nhất|kết\s+luận|phê\s+duyệt|được|là(?!\s+(?:cơ\s+quan|đầu\s+mối|đơn\s+vị))|thuộc|"
+                              r"về|của|tại|trên|theo|đã|có\s+ý\s+kiến|trân\s+trọng|thông\s+báo|nhận|và|hoặc|với|"
+                              r"ngày|số|\(|[\d\"“]|$)", re.IGNORECASE)
+_ROLE = re.compile(r"^[\s,*]*(?:(?:có|chịu)\s+trách\s+nhiệm(?:\s+chính)?(?:\s+(?:trong\s+việc\s+)?)?[\s,]*)?"
+                   r"(?P<lead>chủ\s+trì|là\s+(?:cơ\s+quan\s+|đơn\s+vị\s+)?(?:chủ\s+trì|đầu\s+mối|thường\s+trực)|"
+                   r"làm\s+đầu\s+mối|là\s+cơ\s+quan\s+thường\s+trực)?(?P<coop>[\s,]*phối\s+hợp)?", re.IGNORECASE)
+_PARTNERS = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?(?:\s+(?:các\s+)?(?:đồng\s+chí|đầu\s+mối))?[\s*]*$",
+                       re.IGNORECASE)
+_FIELD = re.compile(r"^[\s\-–•+*#]*(?P<label>(?:cơ\s+quan|đơn\s+vị)(?:,\s*(?:đơn\s+vị|cơ\s+quan))?\s+(?P<role>chủ\s+trì|"
+                    r"thực\s+hiện|phối\s+hợp|chịu\s+trách\s+nhiệm|đầu\s+mối)(?:\s+thực\s+hiện)?|(?P<due>thời\s+gian"
+                    r"(?:\s+\w+){0,4}|thời\s+hạn(?:\s+\w+){0,3}|tiến\s+độ(?:\s+\w+){0,3}|hạn\s+chót))[\s*]*:[\s*]*",
+                    re.IGNORECASE)
+_COMPLETION = re.compile(r"hoàn\s+thành|xong|ban\s+hành|trình|báo\s+cáo|gửi|nộp|đưa\s+vào|phê\s+duyệt|tổ\s+chức|"
+                         r"triển\s+khai|thực\s+hiện|bàn\s+giao|giải\s+ngân|khởi\s+công", re.IGNORECASE)
+_REPORTING = re.compile(r"báo\s+cáo|gửi|tổng\s+hợp|sơ\s+kết|tổng\s+kết|đánh\s+giá|kiểm\s+tra|rà\s+soát|cập\s+nhật|"
+                        r"trình|công\s+bố|xây\s+dựng\s+kế\s+hoạch|tổ\s+chức|giao\s+ban|họp", re.IGNORECASE)
+_STRONG_CUES = ("trước", "chậm nhất", "không muộn hơn", "muộn nhất", "hạn", "thời hạn", "hạn cuối", "hoàn thành",
+                "xong")
+
+
+@dataclass(frozen=True)
+class Duty:
+    """An agency's part in a clause: text[start:end] is the clause that says so."""
+
+    agency: AgencySpan
+    role: str  # chủ trì | phối hợp | thực hiện
+    start: int
+    end: int
+    task: str
+    source: str  # sentence | heading | table | field
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline: the time expression, the agency that must meet it (None when the text names none)."""
+
+    time: TimeExpr
+    agency: AgencySpan | None
+    start: int
+    end: int
+    task: str
+    source: str
+
+
+def _shift(a: AgencySpan, offset: int) -> AgencySpan:
+    return AgencySpan(a.start + offset, a.end + offset, a.text, a.canonical)
+
+
+def agency_groups(text: str) -> list[list[AgencySpan]]:
+    """Agencies of a text grouped into lists ('Sở A, Sở B và Sở C' is one group of three)."""
+    groups: list[list[AgencySpan]] = []
+    for agency in find_agencies(text):
+        if groups and _JOIN.match(text[groups[-1][-1].end:agency.start]):
+            groups[-1].append(agency)
+        else:
+            groups.append([agency])
+    return groups
+
+
+def short_task(text: str) -> str:
+    """A task in a few words: the clause without its actors, cut at a clause end or ~16 words."""
+    task = re.sub(r"^[\s,:;*\-–]+", "", text)
+    task = re.sub(r"^(?:(?:có|chịu)\s+trách\s+nhiệm|chủ\s+trì|phối\s+hợp|thực\s+hiện\s+các\s+nội\s+dung\s+sau)[\s,:]*",
+                  "", task, flags=re.IGNORECASE)
+    task = re.sub(r"\s+", " ", task.replace("*", "")).strip(" ,;:.")
+    cut = re.search(r"[;.](?:\s|$)", task)
+    if cut:
+        task = task[:cut.start()]
+    words = task.split()
+    if len(words) > 18:
+        task = " ".join(words[:16]) + " …"
+    return task[:1].upper() + task[1:] if task else ""
+
+
+def role_at(text: str) -> tuple[str, int]:
+    """The role stated right after an actor ('chủ trì', 'phối hợp', else 'thực hiện') and where it ends."""
+    m = _ROLE.match(text)
+    if m and m.group("lead"):
+        return LEAD, m.end()
+    if m and m.group("coop"):
+        return COOP, m.end()
+    return DOER, m.end() if m else 0
+
+
+def partners(clause: str, groups: list[list[AgencySpan]], after: int) -> tuple[list[AgencySpan], int]:
+    """Co-operating agencies: the group right after 'phối hợp (với)' past position `after`."""
+    for group in groups:
+        if group[0].start < after:
+            continue
+        if _PARTNERS.search(clause[max(after, group[0].start - 60):group[0].start]):
+            return group, group[-1].end
+    return [], after
+
+
+def actors(clause: str, groups: list[list[AgencySpan]]) -> list[tuple[list[AgencySpan], str, int]]:
+    """The agency groups that act in a clause, each with its role and where its words end."""
+    found: list[tuple[list[AgencySpan], str, int]] = []
+    partner_starts: set[int] = set()
+    for group in groups:
+        if group[0].start in partner_starts:
+            continue
+        before = clause[:group[0].start]
+        after = clause[group[-1].end:]
+        assigned = _ASSIGN.search(before)
+        opening = _OPENERS.match(before) or _TOPIC.match(before)
+        after_comma = (re.search(r",\s*$", before) and not _NOT_ACTOR_BEFORE.search(before.rstrip(", "))
+                       and re.match(r"^[ \t\n*]+[^\W\d_]", after) and after.strip(" *\n")[:1].islower())
+        if not (assigned or opening or after_comma):
+            continue
+        if not assigned and _NOT_ACTOR_AFTER.match(after):
+            continue
+        if _NOT_ACTOR_BEFORE.search(before) and not assigned:
+            continue
+        role, used = role_at(after)
+        end = group[-1].end + used
+        found.append((group, role, end))
+        if role in (LEAD, DOER):
+            coop, p_end = partners(clause, groups, group[-1].end)
+            if coop:
+                partner_starts.add(coop[0].start)
+                found.append((coop, COOP, p_end))
+    return found
+
+
+def is_field(clause: str) -> re.Match[str] | None:
+    """'Cơ quan chủ trì: Sở X', 'Thời gian hoàn thành: Tháng 12/2025' — a labelled field of a task."""
+    return _FIELD.match(clause)
+
+
+def deadline_times(clause: str, offset: int, year: int | None, target_clause: bool) -> list[TimeExpr]:
+    """Time expressions of a clause that are deadlines (not cited dates, not the periods of targets)."""
+    field = _FIELD.match(clause)
+    due_field = bool(field and field.group("due"))
+    out = []
+    for t in find_times(clause, year):
+        if t.citation:
+            continue
+        strong = t.cue in _STRONG_CUES or t.cue.startswith(("trước", "chậm nhất", "hoàn thành", "xong", "hạn"))
+        if t.kind == "recurring":
+            ok = "định kỳ" in t.text.lower() or bool(t.cue) or (
+                bool(_REPORTING.search(clause)) and not target_clause)
+        elif t.kind == "relative":
+            ok = bool(re.match(r"(?:trong\s+thời\s+hạn|chậm\s+nhất|trong\s+vòng)", t.text, re.IGNORECASE))
+        elif due_field and t.start >= field.end() - 2:  # type: ignore[union-attr]
+            ok = True
+        elif strong:
+            ok = True
+        elif target_clause:
+            ok = False
+        elif t.cue in ("trong", "vào"):  # 'trình Thủ tướng Chính phủ trong năm 2026': the act is just before
+            window = clause[max(0, t.start - 80):t.start]
+            ok = t.kind != "years" and bool(_COMPLETION.search(window)) and not re.search(r"dịp\s*$", window)
+        elif t.cue in ("đến", "tới", "đến hết"):
+            ok = t.kind in ("date", "month", "quarter") and bool(_COMPLETION.search(clause))
+        elif t.cue in ("từ",) and t.kind == "range":
+            ok = bool(re.match(r"^\W*thời\s+gian", clause, re.IGNORECASE))
+        elif not t.cue:  # 'Thời gian sơ kết đợt thi đua: Tháng 6 năm 2024' — right after the label
+            ok = bool(re.match(r"^[\s\-–*]*(?:thời\s+gian|thời\s+hạn|tiến\s+độ|hạn)\b[^:]{0,60}:[\s*]*$",
+                               clause[:t.start], re.IGNORECASE))
+        else:
+            ok = False
+        if ok:
+            out.append(TimeExpr(t.start + offset, t.end + offset, t.text, t.iso, t.rrule, t.cue, False, t.kind))
+    return out
