@@ -37,7 +37,7 @@ _HEADS = (
     "Uỷ ban", "Hội đồng", "Văn phòng", "Trung tâm", "Học viện", "Viện", "Trường", "Bệnh viện", "Tổng cục",
     "Chi cục", "Cục", "Vụ", "Phòng", "Đài", "Báo", "Tạp chí", "Tập đoàn", "Tổng công ty", "Công ty", "Ngân hàng",
     "Kho bạc", "Quỹ", "Liên đoàn", "Liên hiệp", "Hội", "Đoàn", "Mặt trận", "Bảo hiểm", "Thanh tra", "Công an",
-    "Cảng vụ", "Đại học", "Thông tấn xã", "Tòa án", "Viện kiểm sát", "Ban", "Sở", "Bộ", "UBND", "HĐND",
+    "Cảng vụ", "Đại học", "Thông tấn xã", "Tòa án", "Viện kiểm sát", "Liên minh", "Ban", "Sở", "Bộ", "UBND", "HĐND",
 )
 # Heads that take a level word instead of a name ("Công an tỉnh", "Ủy ban nhân dân thành phố Cần Thơ").
 _LEVEL_HEADS = ("ủy ban nhân dân", "hội đồng nhân dân", "ubnd", "hđnd", "công an", "thanh tra", "kho bạc nhà nước",
@@ -193,6 +193,11 @@ def canonical_agency(text: str) -> str:
         place = rest[level.end():] if level else rest
         if not rest or ((level or name.endswith((" tỉnh", " thành phố"))) and _is_place(place)):
             return str(name)
+    if not re.match(r"(?:Ủy ban nhân dân|Hội đồng nhân dân)\b", expanded):
+        # the place of a department is the document's own: 'Đoàn Thanh niên … tỉnh Đồng Nai' → '… tỉnh'
+        m = re.search(r"\s(" + _LEVEL + r")\s+(\S.*)$", expanded, flags=re.I)
+        if m and _is_place(m.group(2)):
+            expanded = expanded[:m.end(1)]
     return expanded[:1].upper() + expanded[1:]
 
 
@@ -237,9 +242,12 @@ def _generic_end(text: str, view: str, start: int, head_end: int, head: str) -> 
         gap = text[prev_end:w.start()]
         if "\n\n" in gap or not _gap_ok(text, prev_end, w.start(), allow="-,/"):
             break
-        if "," in gap and (not word[:1].isupper() or _is_head(text, w.start()) or head not in ("Viện", "Bộ", "Sở")):
+        if "," in gap and (not word[:1].isupper() or _is_head(text, w.start()) or names >= 6):
             break
         low = fold_tones(word.lower())
+        if i == 0 and low == "và" and len(words) > 1 and words[1].group(0)[:1].isupper():
+            end, prev_end = w.end(), w.end()  # 'Báo và Phát thanh, Truyền hình Đồng Nai'
+            continue
         if i == 0 and not (word[:1].isupper() or word.isupper()):
             return None
         if word[:1].isupper() or word.isupper() or word == "&":
@@ -310,7 +318,9 @@ def find_agencies(text: str) -> list[AgencySpan]:
     for m in tables["names"].finditer(view):
         end = m.end()
         name = tables["name_of"][int(str(m.lastgroup)[1:])]
-        if not name.endswith((" tỉnh", " thành phố")) and name != "Ngân hàng Nhà nước Việt Nam":
+        if name.endswith((" tỉnh", " thành phố")):
+            end = _place_end(text, end)
+        elif name != "Ngân hàng Nhà nước Việt Nam":
             level = re.compile(r"\s+(?:" + _LEVEL + r")(?!\w)").match(view, end)
             if level and not name.startswith(("Chính phủ", "Thủ tướng")):
                 end = _place_end(text, level.end())

@@ -47,7 +47,7 @@ class Heading:
     end: int
     text: str
     rank: str
-    agency: AgencySpan | None
+    agencies: tuple[AgencySpan, ...]  # who acts under it ('3. Sở Công Thương', 'UBND A và UBND B …:')
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,9 @@ class Paragraph:
     body_start: int
     rank: str | None  # marker rank ('roman', 'decimal1', 'letter', 'paren', 'dash', …), None when unmarked
     heading: bool  # a heading line: short, no sentence end
-    agency: AgencySpan | None  # the agency it is headed by ('Sở Công Thương:' or '1. Sở Nội vụ')
+    agencies: tuple[AgencySpan, ...]  # the agencies it is headed by ('Sở Công Thương:', '1. Sở Nội vụ')
     parents: tuple[Heading, ...]  # enclosing headings, outermost first
+    inline: bool = False  # its agencies are an inline heading ('Sở Công Thương: Chủ trì …')
 
 
 @dataclass(frozen=True)
@@ -120,20 +121,38 @@ def _body_offset(text: str, start: int, end: int) -> int:
     return start + (m.end() if m else 0)
 
 
-def _heading_agency(text: str, body_start: int, end: int, heading: bool) -> AgencySpan | None:
-    """The agency a heading names: the whole heading, or its lead before ':' ('Sở Công Thương:')."""
+_ROLE_NEXT = re.compile(r"^[\s,*]*(?:chủ\s+trì|phối\s+hợp)", re.IGNORECASE)
+_JOINED = re.compile(r"^[\s,/*]*(?:(?:và|cùng)[\s*]*)?$")
+
+
+def _heading_agencies(text: str, body_start: int, end: int, heading: bool) -> tuple[tuple[AgencySpan, ...], bool]:
+    """The agencies a heading names and whether they head the paragraph's own text inline.
+
+    '3. Sở Công Thương' and '7. Sở Công Thương: Chủ trì …' head what follows; so does a lead-in
+    that names agencies and ends with ':' ('Ủy ban nhân dân thành phố Hà Nội và Ủy ban nhân dân
+    Thành phố Hồ Chí Minh cần tập trung … như sau:'), unless it states their role itself ('Bộ Tài
+    chính chủ trì, phối hợp với …:' is one duty, not a heading).
+    """
     own = text[body_start:end]
-    agencies = find_agencies(own[:200])
-    if not agencies or agencies[0].start > 2:
-        return None
-    first = agencies[0]
-    after = _bare(own[first.end:first.end + 40])
-    shifted = AgencySpan(body_start + first.start, body_start + first.end, first.text, first.canonical)
-    if heading and (not after or after.startswith((":", "(")) or len(_bare(own)) <= len(first.text) + 30):
-        return shifted
+    found = find_agencies(own[:400])
+    if not found or found[0].start > 2:
+        return (), False
+    group = [found[0]]
+    for agency in found[1:]:
+        if _JOINED.match(own[group[-1].end:agency.start]):
+            group.append(agency)
+        else:
+            break
+    last = group[-1]
+    after = _bare(own[last.end:last.end + 60])
+    shifted = tuple(AgencySpan(body_start + a.start, body_start + a.end, a.text, a.canonical) for a in group)
+    if heading and (not after or after.startswith((":", "(")) or len(_bare(own)) <= len(last.text) + 30 + last.start):
+        return shifted, False
     if re.match(r"(?:\s*-\s*[^:.;]{3,40})?:(?!\s*\d)", after):  # 'Sở Công Thương:', '… Việt Nam - Chi nhánh Khu vực II:'
-        return shifted
-    return None
+        return shifted, True
+    if _bare(own).endswith(":") and not _ROLE_NEXT.match(own[last.end:]) and "\n\n" not in own:
+        return shifted, False
+    return (), False
 
 
 _CONTAINERS = ("part", "chapter", "lawsection")
@@ -238,21 +257,21 @@ def _paragraph(text: str, start: int, end: int, stack: _Stack) -> Paragraph:
         or own.isupper() or len(own) <= 90)
     if marker is None:
         heading = own.isupper() and 3 < len(own) <= 160
-    agency = _heading_agency(text, body_start, end, heading)
+    agencies, inline = _heading_agencies(text, body_start, end, heading)
     if marker is not None:
         rank = marker.rank
         parents = stack.before(rank)
-        stack.open(Heading(start, end, own, rank, agency))
-        return Paragraph(start, end, body_start, rank, heading, agency, parents)
+        stack.open(Heading(start, end, own, rank, agencies))
+        return Paragraph(start, end, body_start, rank, heading, agencies, parents, inline)
     stack.close_leadins()
     if re.match(r"(?:Trên\s+đây|Trong\s+quá\s+trình)", own):  # the closing words address everyone
         stack.items.clear()
     parents = tuple(stack.items)
     if own.endswith(":"):
-        stack.open(Heading(start, end, own, "leadin", agency))
+        stack.open(Heading(start, end, own, "leadin", agencies))
     elif heading:
         stack.items.clear()
-    return Paragraph(start, end, body_start, None, heading, agency, parents)
+    return Paragraph(start, end, body_start, None, heading, agencies, parents, inline)
 
 
 # ---------------------------------------------------------------- tables

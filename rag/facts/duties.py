@@ -24,6 +24,10 @@ _ASSIGN = re.compile(r"(?:^|[\s,:;(])(?<!hồ sơ )(?<!văn bản )(?<!tờ trì
 _OPENERS = re.compile(r"^(?:[\s\-–•+*#]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVX]+\.)*(?:(?:đồng\s+thời|theo\s+đó|trong\s+đó|"
                       r"bên\s+cạnh\s+đó|ngoài\s+ra|riêng|tiếp\s+theo|sau\s+đó|hằng\s+năm|hàng\s+năm|định\s+kỳ)[\s,]+)?$",
                       re.IGNORECASE)
+_ADVERBIAL = re.compile(r"^(?:[\s\-–•+*#]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\))*(?:để|trên\s+cơ\s+sở|căn\s+cứ|sau\s+khi|"
+                        r"khi|trong|đối\s+với|theo|với\s+vai\s+trò|đồng\s+thời|ngoài\s+ra|bên\s+cạnh\s+đó|trường\s+hợp|"
+                        r"nếu|hằng\s+năm|hàng\s+năm|định\s+kỳ|về)\b", re.IGNORECASE)
+_WHICH_LEAD = re.compile(r"^[\s,*]*chủ\s+trì\s+(?:thực\s+hiện\s+)?(?:các\s+)?nhiệm\s+vụ", re.IGNORECASE)
 _TOPIC = re.compile(r"^(?:[\s\-–•+*#]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\))*(?:về|đối\s+với)\b[^:]{0,400}:\s*$", re.IGNORECASE)
 _NOT_ACTOR_BEFORE = re.compile(r"(?:với|cho|của|về|tới|đến|gửi|trình|qua|báo\s+cáo|tại|theo|và|hoặc|thuộc|từ|"
                                r"kiến\s+nghị|đề\s+xuất|xin\s+ý\s+kiến|ý\s+kiến|hướng\s+dẫn\s+của|trên|giữa|"
@@ -134,7 +138,9 @@ def actors(clause: str, groups: list[list[AgencySpan]]) -> list[tuple[list[Agenc
         after = clause[group[-1].end:]
         assigned = _ASSIGN.search(before)
         opening = _OPENERS.match(before) or _TOPIC.match(before)
-        after_comma = (re.search(r",\s*$", before) and not _NOT_ACTOR_BEFORE.search(before.rstrip(", "))
+        # 'Để xác định vị trí …, Ủy ban nhân dân tỉnh phối hợp …': a subject after an adverbial phrase
+        after_comma = (re.search(r",\s*$", before) and _ADVERBIAL.match(before)
+                       and not _NOT_ACTOR_BEFORE.search(before.rstrip(", "))
                        and re.match(r"^[ \t\n*]+[^\W\d_]", after) and after.strip(" *\n")[:1].islower())
         if not (assigned or opening or after_comma):
             continue
@@ -143,6 +149,8 @@ def actors(clause: str, groups: list[list[AgencySpan]]) -> list[tuple[list[Agenc
         if _NOT_ACTOR_BEFORE.search(before) and not assigned:
             continue
         role, used = role_at(after)
+        if role == LEAD and group[0].canonical.startswith("Các ") and _WHICH_LEAD.match(after):
+            role = DOER  # 'các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ … gửi …': which agencies, not a role
         end = group[-1].end + used
         found.append((group, role, end))
         if role in (LEAD, DOER):

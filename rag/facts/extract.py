@@ -81,12 +81,28 @@ def _spans(text: str, start: int, end: int, pattern: re.Pattern[str] | str) -> l
     return out
 
 
+def _names_only(text: str) -> bool:
+    """A ';' segment that only lists agencies ('UBND các phường, xã') continues the clause before it."""
+    rest = text
+    for agency in reversed(find_agencies(text)):
+        rest = rest[:agency.start] + rest[agency.end:]
+    return bool(text.strip()) and not re.sub(r"[\s,;.*/\-–]|\bvà\b|\bcác\b", "", rest)
+
+
 def clauses_of(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
     """(sentence start, clause start, clause end) of text[start:end]: sentences cut at ';'."""
-    out = []
+    out: list[tuple[int, int, int]] = []
     for ss, se in _spans(text, start, end, _SENTENCE_END):
-        for cs, ce in _spans(text, ss, se, r";\s+|;$"):
-            out.append((ss, cs, ce))
+        parts = _spans(text, ss, se, r";\s+|;$")
+        merged: list[tuple[int, int]] = []
+        for cs, ce in parts:
+            if merged and _names_only(text[cs:ce]):
+                merged[-1] = (merged[-1][0], ce)
+            elif merged and _names_only(text[merged[-1][0]:merged[-1][1]]) and len(merged) == 1 and cs > ss:
+                merged[-1] = (merged[-1][0], ce)
+            else:
+                merged.append((cs, ce))
+        out.extend((ss, cs, ce) for cs, ce in merged)
     return out
 
 
@@ -97,29 +113,30 @@ def _doc_year(meta: DocMeta | None, text: str, begin: int) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _inherited_agency(para: Paragraph) -> AgencySpan | None:
+def _inherited(para: Paragraph) -> tuple[AgencySpan, ...]:
+    """The agencies of the nearest heading above the paragraph that names any."""
     for heading in reversed(para.parents):
-        if heading.agency is not None:
-            return heading.agency
-    return None
+        if heading.agencies:
+            return heading.agencies
+    return ()
 
 
 def _own_start(text: str, para: Paragraph) -> int:
-    """Where the paragraph's own content starts: past its marker and an inline 'Sở X:' heading."""
-    if para.agency is not None and para.agency.start >= para.body_start:
-        m = re.compile(r"[^:\n]{0,60}?:[\s*]*").match(text, para.agency.end)
+    """Where the paragraph's own content starts: past an inline heading ('Sở Công Thương: …')."""
+    if para.inline and para.agencies:
+        m = re.compile(r"[^:\n]{0,60}?:[\s*]*").match(text, para.agencies[-1].end)
         if m:
             return m.end()
-        return para.end if para.heading else para.agency.end
     return para.body_start
 
 
 def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
                field_leads: dict[int, list[AgencySpan]]) -> _Acc:
     acc = _Acc()
-    heading_agency = para.agency or _inherited_agency(para)
+    own_heading = para.agencies if (para.inline or para.heading) else ()
+    heading_agencies = own_heading or _inherited(para)
     start = _own_start(text, para)
-    if start >= para.end or (para.heading and para.agency is not None and not text[start:para.end].strip(" *:")):
+    if start >= para.end or (para.heading and para.agencies and not para.inline):
         return acc
     headings = [h.text for h in para.parents] + ([text[para.body_start:para.end]] if para.heading else [])
     in_targets = target_context(headings)
@@ -138,9 +155,11 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
         if targets:
             previous_indicator = targets[0].indicator
             period = period_of(clause, prefix, *reversed(headings), title)
+            owner = heading_agencies[0] if heading_agencies else None
             for t in targets:
-                acc.targets.append((t, cs, ce, period, heading_agency))
+                acc.targets.append((t, cs, ce, period, owner))
         fieldm = is_field(clause)
+        due_field = bool(fieldm and fieldm.group("due"))
         groups = agency_groups(clause)
         acts = actors(clause, groups)
         source = "sentence"
@@ -149,32 +168,31 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
             agencies = [a for g in groups for a in g if a.start >= value_at] or _loose_agencies(clause, value_at)
             role = COOP if "phối" in fieldm.group("role").lower() else LEAD
             acts = [(agencies, role, len(clause))] if agencies else []
-            if role == LEAD and agencies:
-                field_leads[key] = [_shift(a, cs) for a in agencies]
             source = "field"
-        elif fieldm and fieldm.group("due"):
+        elif due_field:
             acts = []
-        if not acts and not (fieldm and fieldm.group("due")) and heading_agency is not None and not (
-                targets and clause_targets_ctx):
+        elif not acts and heading_agencies and not (targets and clause_targets_ctx):
             bare = clause[len(_MARKER.match(clause).group(0)):]  # type: ignore[union-attr]
             role, used = role_at(bare)
             if role == DOER:
-                role = roles_seen.get(heading_agency.canonical, DOER)
-            local = AgencySpan(-1, -1, heading_agency.text, heading_agency.canonical)
-            acts = [([local], role, len(clause) - len(bare) + used)]
-            coop, p_end = partners(clause, groups, 0)
-            if coop and role in (LEAD, DOER):
-                acts.append((coop, COOP, p_end))
+                role = roles_seen.get(heading_agencies[0].canonical, DOER)
+            local = [AgencySpan(-1, -1, a.text, a.canonical) for a in heading_agencies]
+            acts = [(local, role, len(clause) - len(bare) + used)]
             source = "heading"
         elif not acts and carried and not targets:
             acts = carried
+        if acts and source in ("heading", "sentence") and all(r != COOP for _, r, _ in acts) and \
+                any(r in (LEAD, DOER) for _, r, _ in acts):
+            known = {a.start for g, _, _ in acts for a in g}
+            coop, p_end = partners(clause, [g for g in groups if g[0].start not in known], 0)
+            if coop:
+                acts = acts + [(coop, COOP, p_end)]
         if acts:
             carried = [a for a in acts if a[1] != COOP] or carried
         lead_agency = _lead(acts, cs)
-        if lead_agency is None and (fieldm and fieldm.group("due")):
-            lead_agency = (field_leads.get(key) or [None])[0] or heading_agency
-        elif lead_agency is None and not acts:
-            lead_agency = (field_leads.get(key) or [None])[0]
+        if lead_agency is None and (due_field or not acts):
+            lead_agency = (field_leads.get(key) or [None])[0] or (heading_agencies[0] if due_field and heading_agencies
+                                                                   else None)
         for group, role, used in acts:
             task = short_task(clause[used:]) if used < len(clause) else short_task(clause)
             for agency in group:
@@ -240,7 +258,7 @@ def _row(text: str, row: Row, year: int | None) -> _Acc:
         for agency in _cell_agencies(text, cells["coop"].start, cells["coop"].end):
             if not any(agency.canonical == lead.canonical for lead in leads):
                 acc.duties.append(Duty(agency, COOP, row.start, row.end, task, "table"))
-    heading_agency = next((h.agency for h in reversed(row.parents) if h.agency), None)
+    heading_agency = next((h.agencies[0] for h in reversed(row.parents) if h.agencies), None)
     owner = leads[0] if leads else heading_agency
     if "due" in cells and cells["due"].text.strip():
         due = cells["due"]
@@ -258,12 +276,15 @@ def _row(text: str, row: Row, year: int | None) -> _Acc:
                 expr = TimeExpr(b, b + len(raw), raw, None, None, "", False, "text")
         if expr is not None:
             acc.dues.append(Due(expr, owner, row.start, row.end, task, "table"))
-    for kind in ("target", "product"):
+    for kind in ("target", "product", "task"):
         if kind in cells:
             cell = cells[kind]
+            period = period_of(cell.text, cells["due"].text if "due" in cells else "", row.group)
             for t in find_targets(cell.text, cell.start, True if kind == "target" else None):
-                acc.targets.append((t, row.start, row.end, period_of(cell.text, cells["due"].text if "due" in cells
-                                                                        else "", row.group), owner))
+                acc.targets.append((t, row.start, row.end, period, owner))
+            for t in deadline_times(cell.text, cell.start, year, False):
+                if t.cue in ("trước", "chậm nhất", "hạn", "thời hạn") or t.cue.startswith(("chậm nhất", "trước")):
+                    acc.dues.append(Due(t, owner, row.start, row.end, task, "table"))
     return acc
 
 

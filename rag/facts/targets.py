@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.text import fold_tones
+
 _NUM = r"\d+(?:[.,]\d+)*"
 _COUNT_NOUNS = (
     "doanh nghiệp", "hợp tác xã", "đảng viên", "bác sĩ", "giường bệnh", "học sinh", "sinh viên", "lao động",
@@ -20,7 +22,8 @@ _COUNT_NOUNS = (
     "dự án", "cơ sở", "trường", "sàn", "khu", "cụm", "điểm", "trạm", "nền tảng", "mô hình", "cán bộ", "hội viên",
     "đoàn viên", "tổ chức", "nhiệm vụ", "thủ tục", "hồ sơ", "loại hình", "công trình nghiên cứu", "đề tài", "lớp",
     "cuộc", "chương trình", "phòng học", "căn", "căn hộ", "ngôi nhà", "nhà", "km", "ha", "héc-ta", "tấn", "m2", "m²",
-    "m3", "MW", "kWh", "lít", "con", "cây", "xe", "tàu", "vụ",
+    "m3", "MW", "kWh", "lít", "con", "cây", "xe", "tàu", "vụ", "μg/m3", "µg/m3", "mg/m3", "mg/l", "m³", "km2", "GW",
+    "kW", "tỷ kWh", "triệu tấn", "nghìn tấn", "triệu lượt", "nghìn lượt", "triệu người", "nghìn người", "giờ",
 )
 _MONEY = r"(?:nghìn\s+tỷ|tỷ|triệu|nghìn|ngàn)\s+(?:đồng|USD)|USD|đồng"
 _UNIT = (rf"(?P<unit>%|‰|{_MONEY}|" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in
@@ -30,6 +33,9 @@ _VALUE = re.compile(
     rf"vạn\s+dân|nghìn\s+dân|lao\s+động(?:\s*/\s*năm)?|km2|ha|hộ|xã))?(?![\w])",
     re.IGNORECASE,
 )
+_BARE_COUNT = re.compile(rf"(?:đạt|tối\s+thiểu|ít\s+nhất|trên|không\s+quá|tối\s+đa|có)\s+(?P<value>(?<![\d/.,]){_NUM}"
+                         rf"(?:\s*[-–]\s*{_NUM})?)(?![\d/.,])\s+(?P<noun>[a-zà-ỹđ]+(?:\s+[a-zà-ỹđ]+)?)", re.IGNORECASE)
+_NOT_UNITS = frozenset("năm tháng ngày tuần quý lần giờ phút giây tuổi điều khoản điểm mục trở và của trong với so".split())
 _FRACTION = re.compile(rf"(?<![\d/.,])(?P<value>\d{{1,3}}/\d{{1,3}})(?!\s*/)(?=\s+(?:số\s+)?[^\W\d])")
 _TIMES = re.compile(rf"gấp\s+(?P<value>{_NUM})\s+lần")
 # the comparison word before a value (longest first), or 'trở lên' after it
@@ -41,6 +47,8 @@ _COMPARATORS = (
 )
 _COMPARATOR = re.compile(r"(?:^|\s)(" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in _COMPARATORS) +
                          r")\s*$", re.IGNORECASE)
+_TARGET_WORDS = re.compile(r"(?:đảm\s+bảo|bảo\s+đảm|yêu\s+cầu|mục\s+tiêu|phấn\s+đấu|hỗ\s+trợ|hoàn\s+thành|số\s+h[oó][aá]|"
+                           r"phủ\s+sóng|đạt|tối\s+thiểu|ít\s+nhất)[^,;.]{0,20}$", re.IGNORECASE)
 _REPORTED = re.compile(r"ước\s+(?:đạt|tính|thực\s+hiện)|đã\s+(?:đạt|hoàn\s+thành|thực\s+hiện|giải\s+ngân)|"
                        r"so\s+(?:với\s+)?cùng\s+kỳ|cả\s+nước\s+(?:là|tăng)|bình\s+quân\s+cả\s+nước|xếp\s+thứ|"
                        r"tháng\s+đầu\s+năm|kết\s+quả\s+đạt\s+được|đạt\s+được\s+trong|năm\s+qua", re.IGNORECASE)
@@ -69,8 +77,12 @@ class Target:
 
 
 def target_context(headings: list[str]) -> bool | None:
-    """True under a heading about targets, False under a report of results, None otherwise."""
-    for heading in reversed(headings):
+    """True under a heading about targets, False under a report of results, None otherwise.
+
+    Only short texts are headings: a long lead paragraph above a list ('… báo cáo tình hình và
+    kết quả thực hiện …, cụ thể:') does not make its items a report.
+    """
+    for heading in reversed([h for h in headings if len(h) <= 150]):
         if _REPORT_HEADING.search(heading):
             return False
         if _TARGET_HEADING.search(heading):
@@ -97,7 +109,7 @@ def _clean_value(raw: str) -> str:
 def _indicator(clause: str, seg_start: int, comp_start: int, lead: str) -> str:
     piece = clause[seg_start:comp_start]
     piece = re.sub(r"^[\s,;:.*()\-–]+|[\s,;:*(\-–]+$", "", piece)
-    piece = re.sub(r"^(?:trong\s+đó,?\s*|ph[ấầ]n\s+đ[ấầ]u\s+|và\s+|đảm\s+bảo\s+|bảo\s+đảm\s+)", "", piece, flags=re.I)
+    piece = re.sub(r"^(?:trong\s+đó,?\s*|ph[ấầ]n\s+đ[ấầ]u(?:\s+|$)|và\s+|đảm\s+bảo\s+|bảo\s+đảm\s+)", "", piece, flags=re.I)
     piece = re.sub(r"\s+", " ", piece).strip()
     if lead and lead.lower() not in piece.lower():
         piece = f"{lead}: {piece}" if piece else lead
@@ -132,6 +144,11 @@ def find_targets(clause: str, offset: int, in_targets: bool | None, lead: str = 
         unit = re.sub(r"\s+", " ", m.group("unit") + per)
         if _is_amount(clause, m.start("value"), m.end(), unit):
             found.append((m.start(), m.end(), _clean_value(m.group("value")), unit))
+    for m in _BARE_COUNT.finditer(clause):
+        if not any(s <= m.start("value") < e for s, e, _, _ in found) and _is_amount(clause, m.start("value"), m.end(), "x"):
+            noun = m.group("noun")
+            if fold_tones(noun.split()[0].lower()) not in _NOT_UNITS:
+                found.append((m.start("value"), m.end(), _clean_value(m.group("value")), noun))
     for m in _TIMES.finditer(clause):
         found.append((m.start("value"), m.end(), m.group("value"), "lần"))
     for m in _FRACTION.finditer(clause):
@@ -150,7 +167,8 @@ def find_targets(clause: str, offset: int, in_targets: bool | None, lead: str = 
         comparator = comp.group(1).lower() if comp else ""
         if after:
             comparator = f"{comparator} {after.group(1)}".strip()
-        leading_percent = unit == "%" and not clause[:start].strip(" -–*()0123456789.")
+        leading_percent = unit == "%" and (not clause[:start].strip(" -–*()0123456789.+") or bool(
+            _TARGET_WORDS.search(clause[max(seg_start, start - 30):start])))
         if not (in_targets or comparator or leading_percent):
             seg_start = end
             continue
