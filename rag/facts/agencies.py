@@ -311,10 +311,12 @@ def find_agencies(text: str) -> list[AgencySpan]:
     """
     tables = _tables()
     view = _scan_view(text)
+    # (start, end, canonical when already known — a collective, an enumerated name — else None)
     found: list[tuple[int, int, str | None]] = []
     for pattern, name in tables["collectives"]:
         for m in pattern.finditer(view):
             found.append((m.start(), m.end(), name))
+    found += _enumerated(text, view)
     for m in tables["names"].finditer(view):
         end = m.end()
         name = tables["name_of"][int(str(m.lastgroup)[1:])]
@@ -324,31 +326,85 @@ def find_agencies(text: str) -> list[AgencySpan]:
             level = re.compile(r"\s+(?:" + _LEVEL + r")(?!\w)").match(view, end)
             if level and not name.startswith(("Chính phủ", "Thủ tướng")):
                 end = _place_end(text, level.end())
-        found.append((m.start(), end, name))
+        found.append((m.start(), end, None))
     for m in _head_pattern().finditer(text):
         head = re.sub(r"\s+", " ", m.group(1))
         end = _generic_end(text, view, m.start(), m.end(), head)
         if end is not None:
             level = re.compile(r"\s+(?:" + _LEVEL + r")(?!\w)").match(view, end)
             found.append((m.start(), _place_end(text, level.end()) if level else end, None))
+    # a collective or enumerated name first, then a known name (found before generic ones), then the longest
     found.sort(key=lambda f: (f[0], f[2] is None, -(f[1] - f[0])))
     spans: list[AgencySpan] = []
     last_end = -1
-    for start, end, name in found:
+    for start, end, canonical in found:
         if start < last_end:
             continue
         end = _with_parenthesis(text, end)
         title = _TITLE.search(view[max(0, start - 40):start])
         span_start = start - (len(title.group(0)) if title else 0)
-        written = text[span_start:end]
-        canonical = canonical_agency(text[start:end]) if name is None else name
-        if name is not None and name.startswith("Ủy ban nhân dân") and not name.endswith(("cấp xã", "cấp huyện", "phố")):
-            canonical = canonical_agency(text[start:end])
-        if name is not None and not name.startswith(("Các ", "Ủy ban nhân dân cấp", "Ủy ban nhân dân các")):
-            canonical = canonical_agency(text[start:end])
-        spans.append(AgencySpan(span_start, end, written, canonical))
+        spans.append(AgencySpan(span_start, end, text[span_start:end], canonical or canonical_agency(text[start:end])))
         last_end = end
     return spans
+
+
+_LIST_HEAD = re.compile(r"(?<!\w)(?P<head>(?:ủy ban nhân dân|ubnd) các (?:tỉnh|thành phố)|các (?:tập đoàn,\s*tổng công ty|"
+                        r"tập đoàn kinh tế|tập đoàn|tổng công ty|bộ|sở))\s*:\s*")
+_HEAD_OF = {"bộ": "Bộ", "sở": "Sở", "tập đoàn": "Tập đoàn", "tập đoàn kinh tế": "Tập đoàn", "tổng công ty": "Tổng công ty"}
+
+
+def _enumerated(text: str, view: str) -> list[tuple[int, int, str | None]]:
+    """'các Tập đoàn: Bưu chính Viễn thông Việt Nam, Công nghiệp - Viễn thông Quân đội', 'các Bộ: Quốc phòng,
+    Công an', 'Ủy ban nhân dân các thành phố: Hà Nội, Cần Thơ' — one agency per listed name."""
+    out: list[tuple[int, int, str | None]] = []
+    for m in _LIST_HEAD.finditer(view):
+        raw = re.sub(r"\s+", " ", m.group("head"))
+        if raw.startswith(("ủy ban", "ubnd")):
+            heads = ["Ủy ban nhân dân thành phố" if raw.endswith("phố") else "Ủy ban nhân dân tỉnh"]
+        else:
+            key = raw[4:]
+            heads = ["Tập đoàn", "Tổng công ty"] if "tập đoàn" in key or "tổng công ty" in key else [_HEAD_OF[key]]
+            if key.startswith("tổng công ty"):
+                heads = ["Tổng công ty", "Tập đoàn"]
+        pos = m.end()
+        first = True
+        for _ in range(12):
+            item = re.compile(r"[\s*]*([^\W\d_][^,;:.()\n]*?(?:\n[^,;:.()\n]*?)?)(?=,|;|\.|\(|:|$|\s+và\s+(?:các|những)\b)").match(text, pos)
+            if not item or not item.group(1)[:1].isupper():
+                break
+            words = item.group(1)
+            cut = _name_cut(words)
+            name = re.sub(r"\s+", " ", words[:cut]).strip()
+            if not name:
+                break
+            known = _tables()["known"]
+            candidates = [f"{h} {name}" for h in heads]
+            canonical = next((known[_key(c)] for c in candidates if _key(c) in known), None) or canonical_agency(candidates[0])
+            # the first name's span opens with the list head, so the list reads as one subject
+            out.append((m.start() if first else item.start(1), item.start(1) + len(words[:cut].rstrip()), canonical))
+            first = False
+            if cut < len(words):
+                break
+            nxt = re.compile(r"\s*(?:,|\bvà\b)\s*").match(text, item.end())
+            if not nxt:
+                break
+            pos = nxt.end()
+    return out
+
+
+def _name_cut(words: str) -> int:
+    """Where a listed name ends: before the first verb-like lowercase word ('… Quân đội tổ chức …')."""
+    lower_run = 0
+    for w in _WORD.finditer(words):
+        token = w.group(0)
+        low = fold_tones(token.lower())
+        if token[:1].isupper() or token == "-":
+            lower_run = 0
+            continue
+        if low in _STOP and low != "và" or lower_run >= 3:
+            return w.start()
+        lower_run += 1
+    return len(words)
 
 
 def _with_parenthesis(text: str, end: int) -> int:

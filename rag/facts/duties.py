@@ -63,6 +63,7 @@ class Duty:
     end: int
     task: str
     source: str  # sentence | heading | table | field
+    item: int = 0  # the inline item '(2)' of its paragraph: one duty per agency, role and item
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,9 @@ def deadline_times(clause: str, offset: int, year: int | None, target_clause: bo
         if t.citation:
             continue
         strong = t.cue in _STRONG_CUES or t.cue.startswith(("trước", "chậm nhất", "hoàn thành", "xong", "hạn"))
-        if t.kind == "recurring":
+        if t.kind == "ongoing":
+            ok = "nhiệm vụ" in t.text.lower() or bool(re.match(r"^\W*(?:thực\s+hiện\s+)?thường", clause, re.I))
+        elif t.kind == "recurring":
             ok = "định kỳ" in t.text.lower() or bool(t.cue) or (
                 bool(_REPORTING.search(clause)) and not target_clause)
         elif t.kind == "relative":

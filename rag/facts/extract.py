@@ -37,6 +37,8 @@ from rag.types import Chunk, DocMeta, Fact, PageSpan, page_at
 EXTRACTOR_VERSION = "2"  # bump when extraction changes: stored registers are then recomputed
 _SENTENCE_END = re.compile(r"(?<![A-ZĐ][a-zđ]\.)(?<!\bTP\.)(?<!\bTp\.)(?<!v\.v\.)(?<=[.!?…])[\s*]+"
                            r"(?=[\"“(*]*[A-ZĐÀ-Ỹ0-9])")
+_INLINE_ITEM = re.compile(r"(?:(?<=[;:])|(?<=[;:]\*\*))[\s*]*\(\s*(?:\d{1,2}|[ivx]{1,4})\s*\)")
+_OPERATIVE = re.compile(r"(?m)^[\s*#]*(?:QUYẾT\s+NGHỊ|QUYẾT\s+ĐỊNH|CHỈ\s+THỊ|KẾT\s+LUẬN)[\s*]*:[\s*]*$")
 _MARKER = re.compile(r"^[\s\-–•+*#]*(?:\(\d{1,3}\)|[a-zđ]\)|\d{1,3}(?:\.\d{1,3})*[.)]|[IVX]+\.)?[\s*]*")
 
 
@@ -144,8 +146,13 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
     carried: list[tuple[list[AgencySpan], str, int]] = []
     previous_indicator = ""
     key = para.parents[-1].start if para.parents else -1
+    items = [m.start() + start for m in _INLINE_ITEM.finditer(text[start:para.end])]
+    item = 0
     for sentence_start, cs, ce in clauses_of(text, start, para.end):
         clause = text[cs:ce]
+        now = bisect.bisect_right(items, cs + 2)
+        if now != item:  # '(2) …' starts a new task of the same paragraph
+            item, roles_seen = now, {}
         prefix = text[sentence_start:cs]
         clause_targets_ctx = in_targets
         if clause_targets_ctx is None and re.search(r"(?:chỉ\s+tiêu|mục\s+tiêu)[^:]{0,120}:", prefix + clause[:200]):
@@ -154,10 +161,12 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
         targets = find_targets(clause, cs, clause_targets_ctx, lead)
         if targets:
             previous_indicator = targets[0].indicator
-            period = period_of(clause, prefix, *reversed(headings), title)
             owner = heading_agencies[0] if heading_agencies else None
-            for t in targets:
+            before = cs
+            for t in targets:  # the period said nearest before the value first: '2025 đạt 8% và năm 2026 đạt 10%'
+                period = period_of(text[before:t.start], clause, prefix, *reversed(headings), title)
                 acc.targets.append((t, cs, ce, period, owner))
+                before = t.end
         fieldm = is_field(clause)
         due_field = bool(fieldm and fieldm.group("due"))
         groups = agency_groups(clause)
@@ -198,7 +207,7 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
             for agency in group:
                 shifted = _shift(agency, cs) if agency.start >= 0 else agency
                 roles_seen.setdefault(shifted.canonical, role)
-                acc.duties.append(Duty(shifted, role, cs, ce, task, source))
+                acc.duties.append(Duty(shifted, role, cs, ce, task, source, item))
         if not (fieldm and fieldm.group("role")):
             for t in deadline_times(clause, cs, year, bool(targets)):
                 used = max((u for _, r, u in acts if r != COOP), default=0)
@@ -320,11 +329,19 @@ class ClausePaths:
         return self._cache[chunk.chunk_id]
 
 
-def _body_begin(chunks: Iterable[Chunk]) -> int:
+def _body_begin(text: str, chunks: Iterable[Chunk]) -> int:
     """Where the register starts reading: the first clause of the body (the preamble that issues
-    the document — 'Ủy ban nhân dân thành phố ban hành Kế hoạch …' — is nobody's duty)."""
-    body = [c.start for c in chunks if c.section == "body"]
-    return min(body) if body else 0
+    the document — 'Ủy ban nhân dân thành phố ban hành Kế hoạch …' — is nobody's duty), or the
+    words after 'QUYẾT NGHỊ:' when a resolution speaks before its first numbered clause."""
+    chunk_list = list(chunks)
+    body = [c.start for c in chunk_list if c.section == "body"]
+    begin = min(body) if body else 0
+    preamble = [c for c in chunk_list if c.section == "preamble" and c.start < begin]
+    if preamble:
+        found = list(_OPERATIVE.finditer(text, min(c.start for c in preamble), begin))
+        if found:
+            return found[-1].end()
+    return begin
 
 
 def extract_facts(doc_id: str, text: str, chunks: Iterable[Chunk], title: str = "",
@@ -336,7 +353,7 @@ def extract_facts(doc_id: str, text: str, chunks: Iterable[Chunk], title: str = 
     instead (the read view's resolver). Every Fact's quote is text[start:end].
     """
     chunk_list = list(chunks)
-    begin = _body_begin(chunk_list)
+    begin = _body_begin(text, chunk_list)
     year = _doc_year(meta, text, begin)
     title = title or (meta.title if meta and meta.title else "")
     paragraphs, rows = read_body(text, begin)
@@ -380,10 +397,10 @@ def _facts(doc_id: str, text: str, accs: list[_Acc], where: Callable[[int], str]
                               indicator=t.indicator, comparator=t.comparator or None,
                               agency_text=agency.text if agency else None, start=s, end=e,
                               page=page_at(pages, s)))
-        merged: dict[tuple[str, str], Duty] = {}
-        order: list[tuple[str, str]] = []
+        merged: dict[tuple[str, str, int], Duty] = {}
+        order: list[tuple[str, str, int]] = []
         for duty in acc.duties:
-            k = (duty.agency.canonical, duty.role)
+            k = (duty.agency.canonical, duty.role, duty.item)
             if k in merged:
                 first = merged[k]
                 merged[k] = replace(first, start=min(first.start, duty.start), end=max(first.end, duty.end))

@@ -38,6 +38,8 @@ _EXPR = re.compile(
         rf"(?:{_S}(?:năm|/|-){_S}(?P<y3>\d{{4}}))?)",
         rf"(?P<years>(?:giai{_SS}đoạn{_SS})?(?P<ya>(?:19|20)\d\d){_S}[-–]{_S}(?P<yb>(?:19|20)\d\d))(?![\d/])",
         rf"(?P<year>(?:(?:cuối|đầu|giữa){_SS})?năm{_SS}(?P<y6>(?:19|20)\d\d))(?![\d/])",
+        # an ongoing task: 'nhiệm vụ thường xuyên', 'thực hiện thường xuyên, liên tục'
+        rf"(?P<ongoing>(?:là{_SS})?nhiệm{_SS}vụ{_SS}thường{_SS}xuyên|(?:thực{_SS}hiện{_SS})?thường{_SS}xuyên,?{_SS}liên{_SS}tục)",
         # relative limits: 'trong thời hạn 30 ngày', 'trong vòng 02 (hai) ngày làm việc'
         rf"(?P<relative>(?:trong{_SS}(?:thời{_SS}hạn|vòng)(?:{_SS}tối{_SS}đa|{_SS}không{_SS}quá)?|chậm{_SS}nhất"
         rf"(?:{_SS}là)?|không{_SS}quá|tối{_SS}đa){_SS}(?P<rn>\d{{1,3}})(?:{_S}\([^()]{{1,20}}\))?{_SS}"
@@ -67,7 +69,7 @@ class TimeExpr:
     rrule: str | None  # RFC 5545 recurrence, 'FREQ=MONTHLY;INTERVAL=6'
     cue: str  # the cue word before the expression, lowercase ('trước', 'trong', '' when none)
     citation: bool  # the date of a cited document
-    kind: str  # date | month | quarter | half | year | years | range | relative | recurring
+    kind: str  # date | month | quarter | half | year | years | range | relative | recurring | ongoing
 
 
 def _valid(y: int, m: int, d: int) -> str | None:
@@ -94,6 +96,8 @@ def _resolve(m: re.Match[str], year: int | None) -> tuple[str, str | None, str |
         raw = (g["en"] or g["nn"] or "").lower()
         n = int(raw) if raw.isdigit() else _COUNT.get(raw, 0)
         return "recurring", None, (f"FREQ=MONTHLY;INTERVAL={n}" if n else None)
+    if g["ongoing"]:
+        return "ongoing", None, None
     if g["recur"]:
         freq = {"năm": "YEARLY", "tháng": "MONTHLY", "quý": "MONTHLY;INTERVAL=3", "tuần": "WEEKLY",
                 "ngày": "DAILY"}[g["ru"].lower()]
