@@ -154,8 +154,13 @@ def score_document(gold: dict[str, Any], text: str, facts: Sequence[Fact]) -> di
         row = {"gold": len(golds), "found": len(mine), "matched": len(taken)}
         if kind == "deadline":
             with_agency = [(g, s) for g, s in golds if g.get("agency")]
+            agency_taken = _assign(kind, with_agency, mine, with_agency=True)
             row["gold_with_agency"] = len(with_agency)
-            row["matched_with_agency"] = len(_assign(kind, with_agency, mine, with_agency=True))
+            row["matched_with_agency"] = len(agency_taken)
+            for gi, (g, _) in enumerate(with_agency):
+                if gi not in agency_taken:
+                    got = next((mine[fi].agency for gj, fi in taken.items() if golds[gj][0] is g), None)
+                    misses.append({"kind": "deadline agency", "due": g["due"], "agency": g["agency"], "got": got})
         if kind == "target":
             periods = [(g, s) for g, s in golds if g.get("period")]
             row["gold_with_period"] = len(periods)

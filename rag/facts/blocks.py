@@ -260,6 +260,8 @@ def _paragraph(text: str, start: int, end: int, stack: _Stack) -> Paragraph:
     agencies, inline = _heading_agencies(text, body_start, end, heading)
     if marker is not None:
         rank = marker.rank
+        if rank == "dash" and text[start:end].lstrip("#* ").startswith("+"):
+            rank = "plus"  # '+' items sit under '-' items: the marker reader calls both a dash
         parents = stack.before(rank)
         stack.open(Heading(start, end, own, rank, agencies))
         return Paragraph(start, end, body_start, rank, heading, agencies, parents, inline)

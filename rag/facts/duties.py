@@ -18,11 +18,12 @@ from rag.facts.agencies import AgencySpan, find_agencies
 from rag.facts.times import TimeExpr, find_times
 
 LEAD, COOP, DOER = "chủ trì", "phối hợp", "thực hiện"
-_JOIN = re.compile(r"^[\s,/*]*(?:(?:và|cùng|hoặc|cùng\s+với)[\s,*]*)?$", re.IGNORECASE)
+_JOIN = re.compile(r"^[\s,;/*]*(?:(?:và|cùng|hoặc|cùng\s+với)[\s,*]*)?$", re.IGNORECASE)
 _ASSIGN = re.compile(r"(?:^|[\s,:;(])(?<!hồ sơ )(?<!văn bản )(?<!tờ trình )(?<!theo )(?<!xét )(?<!được )(giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu|chỉ\s+đạo|khuyến\s+khích|ủy\s+quyền(?:\s+cho)?|"
                      r"uỷ\s+quyền(?:\s+cho)?|phân\s+công|do|cử)\s*$", re.IGNORECASE)
 _OPENERS = re.compile(r"^(?:[\s\-–•+*#]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVX]+\.)*(?:(?:đồng\s+thời|theo\s+đó|trong\s+đó|"
-                      r"bên\s+cạnh\s+đó|ngoài\s+ra|riêng|tiếp\s+theo|sau\s+đó|hằng\s+năm|hàng\s+năm|định\s+kỳ)[\s,]+)?$",
+                      r"bên\s+cạnh\s+đó|ngoài\s+ra|riêng|tiếp\s+theo|sau\s+đó|(?:định\s+kỳ\s+)?(?:hằng|hàng)\s+(?:năm|quý|tháng)|"
+                      r"định\s+kỳ(?:\s+\d+\s+tháng(?:\s+(?:một|1)\s+lần)?)?)[\s,]+)?$",
                       re.IGNORECASE)
 _ADVERBIAL = re.compile(r"^(?:[\s\-–•+*#]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\))*(?:để|trên\s+cơ\s+sở|căn\s+cứ|sau\s+khi|"
                         r"khi|trong|đối\s+với|theo|với\s+vai\s+trò|đồng\s+thời|ngoài\s+ra|bên\s+cạnh\s+đó|trường\s+hợp|"
@@ -37,6 +38,7 @@ _NOT_ACTOR_AFTER = re.compile(r"^[\s,*]*(?:ban\s+hành|yêu\s+cầu|đề\s+ngh�
                               r"về|của|tại|trên|theo|đã|có\s+ý\s+kiến|trân\s+trọng|thông\s+báo|nhận|và|hoặc|với|"
                               r"ngày|số|\(|[\d\"“]|$)", re.IGNORECASE)
 _ROLE = re.compile(r"^[\s,*]*(?:(?:có|chịu)\s+trách\s+nhiệm(?:\s+chính)?(?:\s+(?:trong\s+việc\s+)?)?[\s,]*)?"
+                   r"(?:(?:chủ\s+động|tích\s+cực|tiếp\s+tục|khẩn\s+trương)\s+(?=chủ\s+trì|phối\s+hợp))?"
                    r"(?P<lead>chủ\s+trì|là\s+(?:cơ\s+quan\s+|đơn\s+vị\s+)?(?:chủ\s+trì|đầu\s+mối|thường\s+trực)|"
                    r"làm\s+đầu\s+mối|là\s+cơ\s+quan\s+thường\s+trực)?(?P<coop>[\s,]*phối\s+hợp)?", re.IGNORECASE)
 _PARTNERS = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?(?:\s+(?:các\s+)?(?:đồng\s+chí|đầu\s+mối))?[\s*]*$",
@@ -64,6 +66,7 @@ class Duty:
     task: str
     source: str  # sentence | heading | table | field
     item: int = 0  # the inline item '(2)' of its paragraph: one duty per agency, role and item
+    group: int = -1  # the list item it belongs to (a paragraph, or the item a continuation paragraph follows)
 
 
 @dataclass(frozen=True)
@@ -128,9 +131,14 @@ def partners(clause: str, groups: list[list[AgencySpan]], after: int) -> tuple[l
     return [], after
 
 
-def actors(clause: str, groups: list[list[AgencySpan]]) -> list[tuple[list[AgencySpan], str, int]]:
-    """The agency groups that act in a clause, each with its role and where its words end."""
-    found: list[tuple[list[AgencySpan], str, int]] = []
+Act = tuple[list[AgencySpan], str, int, str]  # agencies, role, where their words end, how: subject | assigned | partner
+
+
+def actors(clause: str, groups: list[list[AgencySpan]]) -> list[Act]:
+    """The agency groups that act in a clause, each with its role, where its words end, and how it
+    acts: as the clause's subject, assigned by a word ('giao', 'đề nghị', 'do … chủ trì'), or as a
+    co-operating partner."""
+    found: list[Act] = []
     partner_starts: set[int] = set()
     for group in groups:
         if group[0].start in partner_starts:
@@ -153,12 +161,12 @@ def actors(clause: str, groups: list[list[AgencySpan]]) -> list[tuple[list[Agenc
         if role == LEAD and group[0].canonical.startswith("Các ") and _WHICH_LEAD.match(after):
             role = DOER  # 'các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ … gửi …': which agencies, not a role
         end = group[-1].end + used
-        found.append((group, role, end))
+        found.append((group, role, end, "assigned" if assigned and not opening else "subject"))
         if role in (LEAD, DOER):
             coop, p_end = partners(clause, groups, group[-1].end)
             if coop:
                 partner_starts.add(coop[0].start)
-                found.append((coop, COOP, p_end))
+                found.append((coop, COOP, p_end, "partner"))
     return found
 
 

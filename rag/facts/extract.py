@@ -19,6 +19,7 @@ from rag.facts.duties import (
     COOP,
     DOER,
     LEAD,
+    Act,
     Due,
     Duty,
     actors,
@@ -132,18 +133,41 @@ def _own_start(text: str, para: Paragraph) -> int:
     return para.body_start
 
 
+def _item_of(para: Paragraph) -> int:
+    """The list item a paragraph belongs to: itself, or for an unmarked paragraph the item above it."""
+    if para.rank is None and para.parents and para.parents[-1].rank != "leadin":
+        return para.parents[-1].start
+    return para.start
+
+
+def _only_names(text: str, para: Paragraph) -> bool:
+    """A heading that says nothing but who ('3. Sở Công Thương', '2. Các cơ quan … trên địa bàn thành phố')."""
+    rest = text[para.body_start:para.end]
+    for agency in reversed(para.agencies):
+        rest = rest[:agency.start - para.body_start] + rest[agency.end - para.body_start:]
+    return len(re.sub(r"[\W\d_]+", " ", rest).strip()) <= 30
+
+
 def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
-               field_leads: dict[int, list[AgencySpan]]) -> _Acc:
+               field_leads: dict[int, list[AgencySpan]], item_actors: dict[int, list[AgencySpan]]) -> _Acc:
     acc = _Acc()
     own_heading = para.agencies if (para.inline or para.heading) else ()
-    heading_agencies = own_heading or _inherited(para)
+    group_id = _item_of(para)
+    # a paragraph that continues a list item ('b) Các doanh nghiệp …' + 'Ưu tiên đầu tư …') acts for its agencies
+    continued = item_actors.get(group_id, []) if group_id != para.start else []
+    if continued:  # only a paragraph that names nobody of its own continues the item's agencies
+        first = clauses_of(text, para.body_start, para.end)[:1]
+        if first and actors(text[first[0][1]:first[0][2]], agency_groups(text[first[0][1]:first[0][2]])):
+            continued = []
+    heading_agencies = own_heading or (tuple(continued) if continued and not para.parents[-1].agencies else ()) \
+        or _inherited(para)
     start = _own_start(text, para)
-    if start >= para.end or (para.heading and para.agencies and not para.inline):
+    if start >= para.end or (para.heading and para.agencies and not para.inline and _only_names(text, para)):
         return acc
     headings = [h.text for h in para.parents] + ([text[para.body_start:para.end]] if para.heading else [])
     in_targets = target_context(headings)
     roles_seen: dict[str, str] = {}
-    carried: list[tuple[list[AgencySpan], str, int]] = []
+    carried: list[Act] = []
     previous_indicator = ""
     key = para.parents[-1].start if para.parents else -1
     items = [m.start() + start for m in _INLINE_ITEM.finditer(text[start:para.end])]
@@ -176,41 +200,44 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
             value_at = fieldm.end()
             agencies = [a for g in groups for a in g if a.start >= value_at] or _loose_agencies(clause, value_at)
             role = COOP if "phối" in fieldm.group("role").lower() else LEAD
-            acts = [(agencies, role, len(clause))] if agencies else []
+            acts = [(agencies, role, len(clause), "subject")] if agencies else []
             source = "field"
         elif due_field:
             acts = []
-        elif not acts and heading_agencies and not (targets and clause_targets_ctx):
+        elif not any(how == "subject" for *_, how in acts) and heading_agencies and not (targets and clause_targets_ctx):
+            # the heading's agencies are the unsaid subject ('a) Chủ trì …' under '1. Sở Nội vụ')
             bare = clause[len(_MARKER.match(clause).group(0)):]  # type: ignore[union-attr]
             role, used = role_at(bare)
             if role == DOER:
                 role = roles_seen.get(heading_agencies[0].canonical, DOER)
             local = [AgencySpan(-1, -1, a.text, a.canonical) for a in heading_agencies]
-            acts = [(local, role, len(clause) - len(bare) + used)]
+            acts = [(local, role, len(clause) - len(bare) + used, "subject")] + acts
             source = "heading"
         elif not acts and carried and not targets:
             acts = carried
-        if acts and source in ("heading", "sentence") and all(r != COOP for _, r, _ in acts) and \
-                any(r in (LEAD, DOER) for _, r, _ in acts):
-            known = {a.start for g, _, _ in acts for a in g}
+        if acts and source in ("heading", "sentence") and all(r != COOP for _, r, _, _ in acts) and \
+                any(r in (LEAD, DOER) for _, r, _, _ in acts):
+            known = {a.start for g, _, _, _ in acts for a in g}
             coop, p_end = partners(clause, [g for g in groups if g[0].start not in known], 0)
             if coop:
-                acts = acts + [(coop, COOP, p_end)]
+                acts = acts + [(coop, COOP, p_end, "partner")]
         if acts:
             carried = [a for a in acts if a[1] != COOP] or carried
         lead_agency = _lead(acts, cs)
         if lead_agency is None and (due_field or not acts):
             lead_agency = (field_leads.get(key) or [None])[0] or (heading_agencies[0] if due_field and heading_agencies
                                                                    else None)
-        for group, role, used in acts:
+        for group, role, used, _how in acts:
             task = short_task(clause[used:]) if used < len(clause) else short_task(clause)
             for agency in group:
                 shifted = _shift(agency, cs) if agency.start >= 0 else agency
                 roles_seen.setdefault(shifted.canonical, role)
-                acc.duties.append(Duty(shifted, role, cs, ce, task, source, item))
+                acc.duties.append(Duty(shifted, role, cs, ce, task, source, item, group_id))
+                if source == "sentence" and role != COOP and para.rank is not None:
+                    item_actors.setdefault(para.start, []).append(shifted)
         if not (fieldm and fieldm.group("role")):
             for t in deadline_times(clause, cs, year, bool(targets)):
-                used = max((u for _, r, u in acts if r != COOP), default=0)
+                used = max((u for _, r, u, _ in acts if r != COOP), default=0)
                 acc.dues.append(Due(t, lead_agency, cs, ce, short_task(clause[used:] or clause), source))
     return acc
 
@@ -228,12 +255,13 @@ def _shift(agency: AgencySpan, offset: int) -> AgencySpan:
     return AgencySpan(agency.start + offset, agency.end + offset, agency.text, agency.canonical)
 
 
-def _lead(acts: list[tuple[list[AgencySpan], str, int]], offset: int) -> AgencySpan | None:
-    """Who must meet a clause's deadline: its first lead, else its first doer (not a co-operator)."""
-    for wanted in (LEAD, DOER):
-        for group, role, _ in acts:
-            if role == wanted and group:
-                return _shift(group[0], offset) if group[0].start >= 0 else group[0]
+def _lead(acts: list[Act], offset: int) -> AgencySpan | None:
+    """Who must meet a clause's deadline: its subject (a lead before a doer), else an assigned agency."""
+    for how in ("subject", "assigned"):
+        for wanted in (LEAD, DOER, COOP):
+            for group, role, _, found_how in acts:
+                if role == wanted and group and found_how == how:
+                    return _shift(group[0], offset) if group[0].start >= 0 else group[0]
     return None
 
 
@@ -373,7 +401,8 @@ def extract_facts(doc_id: str, text: str, chunks: Iterable[Chunk], title: str = 
                 if found:
                     key = para.parents[-1].start if para.parents else -1
                     field_leads[key] = [_shift(a, cs + m.end()) for a in found]
-    accs = [_paragraph(text, para, year, title, field_leads) for para in paragraphs]
+    item_actors: dict[int, list[AgencySpan]] = {}
+    accs = [_paragraph(text, para, year, title, field_leads, item_actors) for para in paragraphs]
     accs += [_row(text, row, year) for row in rows]
     return _facts(doc_id, text, accs, where, pages)
 
@@ -389,6 +418,8 @@ def _quote(text: str, start: int, end: int) -> tuple[int, int, str]:
 def _facts(doc_id: str, text: str, accs: list[_Acc], where: Callable[[int], str],
            pages: Sequence[PageSpan]) -> list[Fact]:
     facts: list[Fact] = []
+    duties = [d for acc in accs for d in acc.duties]
+    dues = [d for acc in accs for d in acc.dues]
     for acc in accs:
         for t, cs, ce, period, agency in acc.targets:
             s, e, quote = _quote(text, cs, ce)
@@ -397,33 +428,28 @@ def _facts(doc_id: str, text: str, accs: list[_Acc], where: Callable[[int], str]
                               indicator=t.indicator, comparator=t.comparator or None,
                               agency_text=agency.text if agency else None, start=s, end=e,
                               page=page_at(pages, s)))
-        merged: dict[tuple[str, str, int], Duty] = {}
-        order: list[tuple[str, str, int]] = []
-        for duty in acc.duties:
-            k = (duty.agency.canonical, duty.role, duty.item)
-            if k in merged:
-                first = merged[k]
-                merged[k] = replace(first, start=min(first.start, duty.start), end=max(first.end, duty.end))
-            else:
-                merged[k] = duty
-                order.append(k)
-        dues = {id(d): d for d in acc.dues}
-        for k in order:
-            duty = merged[k]
-            s, e, quote = _quote(text, duty.start, duty.end)
-            due = next((d for d in dues.values() if d.start >= duty.start and d.end <= duty.end and (
-                d.agency is None or d.agency.canonical == duty.agency.canonical)), None)
-            facts.append(Fact("responsibility", duty.task, None, None, None, due.time.text if due else None,
-                              duty.agency.canonical, duty.role, quote, doc_id, where(s),
-                              due_iso=due.time.iso if due else None, recurrence=due.time.rrule if due else None,
-                              agency_text=re.sub(r"\s+", " ", duty.agency.text), task=duty.task, start=s, end=e,
-                              page=page_at(pages, s), source=duty.source))
-        for due in acc.dues:
-            s, e, quote = _quote(text, due.start, due.end)
-            facts.append(Fact("deadline", due.task, None, None, None, re.sub(r"\s+", " ", due.time.text),
-                              due.agency.canonical if due.agency else None, None, quote, doc_id, where(s),
-                              due_iso=due.time.iso, recurrence=due.time.rrule,
-                              agency_text=re.sub(r"\s+", " ", due.agency.text) if due.agency else None,
-                              task=due.task, start=s, end=e, page=page_at(pages, s), source=due.source))
+    # one responsibility per agency, role and item: the clauses that say so are joined into one quote
+    merged: dict[tuple[int, int, str, str], Duty] = {}
+    for duty in duties:
+        k = (duty.group if duty.group >= 0 else duty.start, duty.item, duty.agency.canonical, duty.role)
+        first = merged.get(k)
+        merged[k] = duty if first is None else replace(first, start=min(first.start, duty.start),
+                                                         end=max(first.end, duty.end))
+    for duty in merged.values():
+        s, e, quote = _quote(text, duty.start, duty.end)
+        due = next((d for d in dues if d.start >= duty.start and d.end <= duty.end and (
+            d.agency is None or d.agency.canonical == duty.agency.canonical)), None)
+        facts.append(Fact("responsibility", duty.task, None, None, None, due.time.text if due else None,
+                          duty.agency.canonical, duty.role, quote, doc_id, where(s),
+                          due_iso=due.time.iso if due else None, recurrence=due.time.rrule if due else None,
+                          agency_text=re.sub(r"\s+", " ", duty.agency.text), task=duty.task, start=s, end=e,
+                          page=page_at(pages, s), source=duty.source))
+    for due in dues:
+        s, e, quote = _quote(text, due.start, due.end)
+        facts.append(Fact("deadline", due.task, None, None, None, re.sub(r"\s+", " ", due.time.text),
+                          due.agency.canonical if due.agency else None, None, quote, doc_id, where(s),
+                          due_iso=due.time.iso, recurrence=due.time.rrule,
+                          agency_text=re.sub(r"\s+", " ", due.agency.text) if due.agency else None,
+                          task=due.task, start=s, end=e, page=page_at(pages, s), source=due.source))
     facts.sort(key=lambda f: (f.start, ("target", "deadline", "responsibility").index(f.kind)))
     return facts

@@ -169,10 +169,11 @@ def find_targets(clause: str, offset: int, in_targets: bool | None, lead: str = 
             comparator = f"{comparator} {after.group(1)}".strip()
         leading_percent = unit == "%" and (not clause[:start].strip(" -–*()0123456789.+") or bool(
             _TARGET_WORDS.search(clause[max(seg_start, start - 30):start])))
-        if not (in_targets or comparator or leading_percent):
+        listed = bool(targets) and targets[-1].unit == unit and not re.search(r"[.;:]", clause[seg_start:start])
+        if not (in_targets or comparator or leading_percent or listed):  # 'listed': '100% A, 100% B' after a target
             seg_start = end
             continue
-        if in_targets is None and _ESTIMATE.search(clause[:start]) and not comparator.startswith(("đạt", "tối", "ít")):
+        if in_targets is None and _ESTIMATE.search(clause[seg_start:start]) and not comparator.startswith(("đạt", "tối", "ít")):
             seg_start = end
             continue
         comp_start = seg_start + comp.start(1) if comp else start

@@ -49,7 +49,7 @@ _EXPR = re.compile(
 )
 _CUE = re.compile(
     rf"(?:(?:hoàn{_SS}thành|xong){_SS})?"
-    rf"(?:trước|chậm{_SS}nhất(?:{_SS}là)?(?:{_SS}vào)?|không{_SS}muộn{_SS}hơn|muộn{_SS}nhất|trong|vào|đến|tới|từ|"
+    rf"(?:trước|chậm{_SS}nhất(?:{_SS}(?:là|vào|trong))*|không{_SS}muộn{_SS}hơn|muộn{_SS}nhất|trong|vào|đến|tới|từ|"
     rf"kể{_SS}từ|sau|(?:thời{_SS})?hạn(?:{_SS}cuối)?|hoàn{_SS}thành|xong)(?:{_SS}(?:ngày|hết))?{_SS}$",
     re.IGNORECASE,
 )
