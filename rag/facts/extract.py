@@ -133,11 +133,41 @@ def _own_start(text: str, para: Paragraph) -> int:
     return para.body_start
 
 
-def _item_of(para: Paragraph) -> int:
-    """The list item a paragraph belongs to: itself, or for an unmarked paragraph the item above it."""
-    if para.rank is None and para.parents and para.parents[-1].rank != "leadin":
-        return para.parents[-1].start
-    return para.start
+@dataclass
+class _Items:
+    """What the paragraphs read so far say about list items: who acts in each, which item a
+    sub-item or continuation belongs to, and the 'Cơ quan chủ trì:' fields of a task."""
+
+    field_leads: dict[int, list[AgencySpan]] = field(default_factory=dict)
+    actors_of: dict[int, list[tuple[AgencySpan, str]]] = field(default_factory=dict)
+    group_of: dict[int, int] = field(default_factory=dict)
+
+
+def _opens_with_actor(text: str, para: Paragraph) -> bool:
+    first = clauses_of(text, para.body_start, para.end)[:1]
+    if not first:
+        return False
+    clause = text[first[0][1]:first[0][2]]
+    return any(how == "subject" for *_, how in actors(clause, agency_groups(clause)))
+
+
+def _belonging(text: str, para: Paragraph, items: _Items) -> tuple[int, list[tuple[AgencySpan, str]]]:
+    """The item a paragraph belongs to, and the agencies it acts for when it names none itself:
+    'b) Bộ Tài chính chủ trì, phối hợp …:' gives its agency and role to '- Tổng hợp …' under it,
+    and 'b) Các doanh nghiệp …' to the unmarked paragraph that continues it."""
+    parent = para.parents[-1] if para.parents else None
+    group = para.start
+    if parent is not None and parent.rank != "leadin" and para.rank is None:
+        group = items.group_of.get(parent.start, parent.start)
+    inherited: list[tuple[AgencySpan, str]] = []
+    if parent is not None and not parent.agencies and parent.start in items.actors_of and \
+            not _opens_with_actor(text, para):
+        inherited = items.actors_of[parent.start]
+        group = items.group_of.get(parent.start, parent.start)
+    items.group_of[para.start] = group
+    if inherited:
+        items.actors_of[para.start] = inherited
+    return group, inherited
 
 
 def _only_names(text: str, para: Paragraph) -> bool:
@@ -148,19 +178,12 @@ def _only_names(text: str, para: Paragraph) -> bool:
     return len(re.sub(r"[\W\d_]+", " ", rest).strip()) <= 30
 
 
-def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
-               field_leads: dict[int, list[AgencySpan]], item_actors: dict[int, list[AgencySpan]]) -> _Acc:
+def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: _Items) -> _Acc:
     acc = _Acc()
     own_heading = para.agencies if (para.inline or para.heading) else ()
-    group_id = _item_of(para)
-    # a paragraph that continues a list item ('b) Các doanh nghiệp …' + 'Ưu tiên đầu tư …') acts for its agencies
-    continued = item_actors.get(group_id, []) if group_id != para.start else []
-    if continued:  # only a paragraph that names nobody of its own continues the item's agencies
-        first = clauses_of(text, para.body_start, para.end)[:1]
-        if first and actors(text[first[0][1]:first[0][2]], agency_groups(text[first[0][1]:first[0][2]])):
-            continued = []
-    heading_agencies = own_heading or (tuple(continued) if continued and not para.parents[-1].agencies else ()) \
-        or _inherited(para)
+    group_id, inherited = _belonging(text, para, items)
+    heading_agencies = own_heading or (() if inherited else _inherited(para))
+    field_leads = items.field_leads
     start = _own_start(text, para)
     if start >= para.end or (para.heading and para.agencies and not para.inline and _only_names(text, para)):
         return acc
@@ -170,11 +193,11 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
     carried: list[Act] = []
     previous_indicator = ""
     key = para.parents[-1].start if para.parents else -1
-    items = [m.start() + start for m in _INLINE_ITEM.finditer(text[start:para.end])]
+    inline_items = [m.start() + start for m in _INLINE_ITEM.finditer(text[start:para.end])]
     item = 0
     for sentence_start, cs, ce in clauses_of(text, start, para.end):
         clause = text[cs:ce]
-        now = bisect.bisect_right(items, cs + 2)
+        now = bisect.bisect_right(inline_items, cs + 2)
         if now != item:  # '(2) …' starts a new task of the same paragraph
             item, roles_seen = now, {}
         prefix = text[sentence_start:cs]
@@ -204,6 +227,12 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
             source = "field"
         elif due_field:
             acts = []
+        elif not any(how == "subject" for *_, how in acts) and inherited and not (targets and clause_targets_ctx):
+            bare = clause[len(_MARKER.match(clause).group(0)):]  # type: ignore[union-attr]
+            stated, used = role_at(bare)
+            acts = [([AgencySpan(-1, -1, a.text, a.canonical)], stated if stated != DOER else role,
+                     len(clause) - len(bare) + used, "subject") for a, role in inherited] + acts
+            source = "heading"
         elif not any(how == "subject" for *_, how in acts) and heading_agencies and not (targets and clause_targets_ctx):
             # the heading's agencies are the unsaid subject ('a) Chủ trì …' under '1. Sở Nội vụ')
             bare = clause[len(_MARKER.match(clause).group(0)):]  # type: ignore[union-attr]
@@ -233,8 +262,8 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str,
                 shifted = _shift(agency, cs) if agency.start >= 0 else agency
                 roles_seen.setdefault(shifted.canonical, role)
                 acc.duties.append(Duty(shifted, role, cs, ce, task, source, item, group_id))
-                if source == "sentence" and role != COOP and para.rank is not None:
-                    item_actors.setdefault(para.start, []).append(shifted)
+                if source == "sentence" and role != COOP and para.rank is not None and _how == "subject":
+                    items.actors_of.setdefault(para.start, []).append((shifted, role))
         if not (fieldm and fieldm.group("role")):
             for t in deadline_times(clause, cs, year, bool(targets)):
                 used = max((u for _, r, u, _ in acts if r != COOP), default=0)
@@ -392,7 +421,8 @@ def extract_facts(doc_id: str, text: str, chunks: Iterable[Chunk], title: str = 
             return path_of(paths.chunks[i], offset)
     else:
         where = paths
-    field_leads: dict[int, list[AgencySpan]] = {}
+    items = _Items()
+    field_leads = items.field_leads
     for para in paragraphs:  # labelled 'Cơ quan chủ trì:' fields first: a deadline field may come before
         for _, cs, ce in clauses_of(text, para.body_start, para.end):
             m = is_field(text[cs:ce])
@@ -401,8 +431,7 @@ def extract_facts(doc_id: str, text: str, chunks: Iterable[Chunk], title: str = 
                 if found:
                     key = para.parents[-1].start if para.parents else -1
                     field_leads[key] = [_shift(a, cs + m.end()) for a in found]
-    item_actors: dict[int, list[AgencySpan]] = {}
-    accs = [_paragraph(text, para, year, title, field_leads, item_actors) for para in paragraphs]
+    accs = [_paragraph(text, para, year, title, items) for para in paragraphs]
     accs += [_row(text, row, year) for row in rows]
     return _facts(doc_id, text, accs, where, pages)
 
