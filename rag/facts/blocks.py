@@ -21,7 +21,10 @@ from rag.ingest.markers import Marker, detect_marker
 _RESUME = re.compile(r"^[#*\s]*(?:PHỤ\s+LỤC|Phụ\s+lục|KẾ\s+HOẠCH|QUY\s+ĐỊNH|QUY\s+CHẾ|CHƯƠNG\s+TRÌNH|DANH\s+MỤC|"
                      r"BIỂU|BẢNG|ĐỀ\s+ÁN|HƯỚNG\s+DẪN|NỘI\s+DUNG|[IVX]+\.\s)")
 _CLOSING = re.compile(r"^[#*\s]*(?:Nơi\s+nhận|TM\.\s|KT\.\s|TL\.\s|TUQ\.\s|Q\.\s)", re.IGNORECASE)
-_SKIP = re.compile(r"^[#*\s]*(?:Căn\s+cứ|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị)\b", re.IGNORECASE)
+# the legal bases of an attached decision ('Căn cứ Luật …'), not 'Căn cứ mục tiêu, chỉ tiêu …, tổ chức …'
+_SKIP = re.compile(r"^[#*\s]*(?:Căn\s+cứ\s+(?:vào\s+)?(?:Luật|Bộ\s+luật|Hiến\s+pháp|Pháp\s+lệnh|Nghị\s+(?:định|quyết)|"
+                   r"Quyết\s+định|Thông\s+(?:tư|báo)|Chỉ\s+thị|Kế\s+hoạch|Công\s+văn|Văn\s+bản|Kết\s+luận|Điều|các)|"
+                   r"Theo\s+đề\s+nghị|Xét\s+đề\s+nghị)\b", re.IGNORECASE)
 _DECOR = re.compile(r"[*#_]+")
 _PIPE_ROW = re.compile(r"^\s*\|?(?:[^|\n]*\|){2,}[^|\n]*\|?\s*$")
 _RULE_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")

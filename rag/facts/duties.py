@@ -79,6 +79,7 @@ class Due:
     end: int
     task: str
     source: str
+    group: int = -1  # the list item it belongs to (see Duty.group)
 
 
 def _shift(a: AgencySpan, offset: int) -> AgencySpan:

@@ -267,7 +267,7 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
         if not (fieldm and fieldm.group("role")):
             for t in deadline_times(clause, cs, year, bool(targets)):
                 used = max((u for _, r, u, _ in acts if r != COOP), default=0)
-                acc.dues.append(Due(t, lead_agency, cs, ce, short_task(clause[used:] or clause), source))
+                acc.dues.append(Due(t, lead_agency, cs, ce, short_task(clause[used:] or clause), source, group_id))
     return acc
 
 
@@ -466,8 +466,11 @@ def _facts(doc_id: str, text: str, accs: list[_Acc], where: Callable[[int], str]
                                                          end=max(first.end, duty.end))
     for duty in merged.values():
         s, e, quote = _quote(text, duty.start, duty.end)
+        # the deadline of the same clause, else one of the same item ('Thời gian hoàn thành: …' below a task)
         due = next((d for d in dues if d.start >= duty.start and d.end <= duty.end and (
-            d.agency is None or d.agency.canonical == duty.agency.canonical)), None)
+            d.agency is None or d.agency.canonical == duty.agency.canonical)), None) or next(
+            (d for d in dues if duty.group >= 0 and d.group == duty.group and duty.role != COOP and
+             d.agency is not None and d.agency.canonical == duty.agency.canonical), None)
         facts.append(Fact("responsibility", duty.task, None, None, None, due.time.text if due else None,
                           duty.agency.canonical, duty.role, quote, doc_id, where(s),
                           due_iso=due.time.iso if due else None, recurrence=due.time.rrule if due else None,
