@@ -129,6 +129,22 @@ def scope_spans(located: Located, scope: Iterable[Sequence[str]] | None) -> list
     return spans
 
 
+def _anchor(located: Located, spans: Sequence[tuple[int, int]], record: dict[str, Any], doc: str) -> tuple[int, int]:
+    """The span of a gold record's anchor inside the scope; an anchor found twice needs 'nth' (1-based)."""
+    found = []
+    for s, e in spans:
+        at = s
+        while (span := located.find(record["anchor"], at)) is not None and span[0] < e:
+            found.append(span)
+            at = span[0] + 1
+    nth = int(record.get("nth", 1 if len(found) == 1 else 0))
+    if not found:
+        raise GoldError(f"{doc}: không thấy «{record['anchor']}» trong phạm vi")
+    if nth < 1 or nth > len(found):
+        raise GoldError(f"{doc}: «{record['anchor']}» xuất hiện {len(found)} lần; ghi rõ 'nth'")
+    return found[nth - 1]
+
+
 def score_document(gold: dict[str, Any], text: str, facts: Sequence[Fact]) -> dict[str, Any]:
     """Counts for one document: gold, found, matched per kind, deadlines with agency, periods; misses."""
     located = Located(text)
@@ -138,17 +154,7 @@ def score_document(gold: dict[str, Any], text: str, facts: Sequence[Fact]) -> di
     misses: list[dict[str, Any]] = []
     extra: list[dict[str, Any]] = []
     for kind in KINDS:
-        golds = []
-        for record in gold.get(_GOLD_KEY[kind], []):
-            span = None
-            for s, e in spans:
-                span = located.find(record["anchor"], s)
-                if span is not None and span[0] < e:
-                    break
-                span = None
-            if span is None:
-                raise GoldError(f"{gold['doc']}: không thấy «{record['anchor']}» trong phạm vi")
-            golds.append((record, span))
+        golds = [(record, _anchor(located, spans, record, gold["doc"])) for record in gold.get(_GOLD_KEY[kind], [])]
         mine = [f for f in inside if f.kind == kind]
         taken = _assign(kind, golds, mine)
         row = {"gold": len(golds), "found": len(mine), "matched": len(taken)}

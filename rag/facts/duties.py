@@ -100,7 +100,7 @@ def agency_groups(text: str) -> list[list[AgencySpan]]:
 def short_task(text: str) -> str:
     """A task in a few words: the clause without its actors, cut at a clause end or ~16 words."""
     task = re.sub(r"^[\s,:;*\-–]+", "", text)
-    task = re.sub(r"^(?:(?:có|chịu)\s+trách\s+nhiệm|chủ\s+trì|phối\s+hợp|thực\s+hiện\s+các\s+nội\s+dung\s+sau)[\s,:]*",
+    task = re.sub(r"^(?:(?:có|chịu)\s+trách\s+nhiệm|chủ\s+trì|phối\s+hợp|với|thực\s+hiện\s+các\s+nội\s+dung\s+sau)[\s,:]*",
                   "", task, flags=re.IGNORECASE)
     task = re.sub(r"\s+", " ", task.replace("*", "")).strip(" ,;:.")
     cut = re.search(r"[;.](?:\s|$)", task)

@@ -82,7 +82,7 @@ def _uid(fact: Fact) -> str:
 
 def to_ics(facts: Sequence[Fact], label: Label | None = None, issued: Callable[[str], date | None] | None = None,
            today: date | None = None) -> bytes:
-    """An iCalendar of the deadlines among `facts` (other kinds are skipped)."""
+    """An iCalendar of the deadlines among `facts` (and of responsibilities' due dates; targets are skipped)."""
     from icalendar import Calendar, Event, vRecur
 
     calendar = Calendar()
@@ -90,9 +90,13 @@ def to_ics(facts: Sequence[Fact], label: Label | None = None, issued: Callable[[
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Nhiệm vụ & thời hạn")
     stamp = datetime(2000, 1, 1) if today is None else datetime(today.year, today.month, today.day)
+    seen: set[tuple[str, str | None, str | None, str | None]] = set()
     for fact in facts:
-        if fact.kind != "deadline":
+        # deadlines, and the due dates of responsibilities when those are what was selected (once each)
+        key = (fact.doc_id, fact.due, fact.agency, fact.due_iso or fact.recurrence)
+        if fact.kind == "target" or key in seen:
             continue
+        seen.add(key)
         start = end = None
         if fact.recurrence:
             base = (issued(fact.doc_id) if issued else None) or today or date.today()

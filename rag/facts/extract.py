@@ -256,8 +256,9 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
         if lead_agency is None and (due_field or not acts):
             lead_agency = (field_leads.get(key) or [None])[0] or (heading_agencies[0] if due_field and heading_agencies
                                                                    else None)
+        said = max((u for _, _, u, _ in acts), default=0)  # the task follows the agencies, roles and partners
         for group, role, used, _how in acts:
-            task = short_task(clause[used:]) if used < len(clause) else short_task(clause)
+            task = short_task(clause[said:]) if said < len(clause) else short_task(clause)
             for agency in group:
                 shifted = _shift(agency, cs) if agency.start >= 0 else agency
                 roles_seen.setdefault(shifted.canonical, role)
