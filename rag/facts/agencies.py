@@ -44,6 +44,7 @@ _LEVEL_HEADS = ("ủy ban nhân dân", "hội đồng nhân dân", "ubnd", "hđn
                 "bảo hiểm xã hội", "cục thuế", "liên đoàn lao động", "hội nông dân", "bộ chỉ huy quân sự")
 _LEVEL = r"(?:cấp\s+(?:tỉnh|huyện|xã)|tỉnh|thành\s+phố|tp\.?|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu)"
 # Words that end a name: what follows an agency in a directive (verbs, prepositions).
+_LEVEL_AFTER = re.compile(r"\s+(?:" + _LEVEL + r")(?!\w)")
 _STOP = frozenset("""
 chủ phối có chịu tổ thực triển hướng tham theo rà xây báo khẩn chỉ đôn kiểm tiếp căn trong về với để của tại
 là được cung đẩy tăng nghiên đề ban giao làm gửi trình lập hỗ vận điều đảm sớm tích nâng rút hoàn ưu đánh xử tập
@@ -111,13 +112,33 @@ def _tables() -> dict[str, Any]:
             patterns.append((_phrase_pattern(alias), entry["name"]))
     patterns.sort(key=lambda p: -len(p[0]))
     names = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<k{i}>{p})" for i, (p, _) in enumerate(patterns)) + r")(?!\w)")
+    # the same names grouped by their first word: a text is searched only for the groups whose
+    # word it holds (one alternation of every name, run on every clause, was most of the time)
+    by_word: dict[str, list[int]] = {}
+    for i, (pattern, _) in enumerate(patterns):
+        for word in _first_words(pattern):
+            by_word.setdefault(word, []).append(i)
+    groups = [(word, re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<k{i}>{patterns[i][0]})" for i in ids) + r")(?!\w)"))
+              for word, ids in by_word.items()]
     collectives = []
     for entry in data["collectives"]:
         for pattern in entry["patterns"]:
-            collectives.append((re.compile(r"(?<!\w)" + pattern.replace(" ", r"\s+") + r"(?!\w)"), entry["name"]))
+            first = re.match(r"[^\W\d_]+", pattern)  # a pattern that opens with a plain word needs that word
+            collectives.append((re.compile(r"(?<!\w)" + pattern.replace(" ", r"\s+") + r"(?!\w)"), entry["name"],
+                                first.group(0) if first else ""))
     expansions = sorted(data["expansions"].items(), key=lambda kv: -len(kv[0]))
     return {"known": known, "names": names, "name_of": [n for _, n in patterns], "collectives": collectives,
-            "expansions": expansions}
+            "groups": groups, "expansions": expansions}
+
+
+def _first_words(pattern: str) -> list[str]:
+    """The words a name pattern can open with ('(?:ủy\\s+ban…|ubnd)\\s+tỉnh' → ['ủy', 'ubnd'])."""
+    words = []
+    for option in (pattern[3:].split(")", 1)[0].split("|") if pattern.startswith("(?:") else [pattern]):
+        m = re.match(r"[^\W\d_]+", option)
+        if m:
+            words.append(m.group(0))
+    return words or [""]
 
 
 def _key(text: str) -> str:
@@ -173,7 +194,7 @@ def canonical_agency(text: str) -> str:
         return ""
     tables = _tables()
     view = _scan_view(cleaned)
-    for pattern, name in tables["collectives"]:
+    for pattern, name, _ in tables["collectives"]:
         m = pattern.match(view)
         if m and m.end() >= len(view.rstrip(" ,;:.")) - 1:
             return str(name)
@@ -230,7 +251,7 @@ def _generic_end(text: str, view: str, start: int, head_end: int, head: str) -> 
     end, lower_run, names = head_end, 0, 0
     level_head = head.lower() in _LEVEL_HEADS or fold_tones(head.lower()) in _LEVEL_HEADS
     if level_head:
-        m = re.compile(r"\s+(?:" + _LEVEL + r")(?!\w)").match(view, head_end)
+        m = _LEVEL_AFTER.match(view, head_end)
         if m:
             end = m.end()
             return _place_end(text, end)
@@ -309,21 +330,34 @@ def find_agencies(text: str) -> list[AgencySpan]:
     Known names and collectives come first; other agencies are recognised by their head word and
     capitalised name words ('Trung tâm Phục vụ hành chính công', 'Báo Cần Thơ').
     """
+    return list(_find_agencies(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_agencies(text: str) -> tuple[AgencySpan, ...]:
+    """find_agencies, remembered: extraction asks about the same clause several times."""
+    return tuple(_scan_agencies(text))
+
+
+def _scan_agencies(text: str) -> list[AgencySpan]:
     tables = _tables()
     view = _scan_view(text)
     # (start, end, canonical when already known — a collective, an enumerated name — else None)
     found: list[tuple[int, int, str | None]] = []
-    for pattern, name in tables["collectives"]:
+    for pattern, name, word in tables["collectives"]:
+        if word and word not in view:
+            continue
         for m in pattern.finditer(view):
             found.append((m.start(), m.end(), name))
     found += _enumerated(text, view)
-    for m in tables["names"].finditer(view):
+    matches = [m for word, group in tables["groups"] if word in view for m in group.finditer(view)]
+    for m in sorted(matches, key=lambda m: (m.start(), -m.end())):
         end = m.end()
         name = tables["name_of"][int(str(m.lastgroup)[1:])]
         if name.endswith((" tỉnh", " thành phố")):
             end = _place_end(text, end)
         elif name != "Ngân hàng Nhà nước Việt Nam":
-            level = re.compile(r"\s+(?:" + _LEVEL + r")(?!\w)").match(view, end)
+            level = _LEVEL_AFTER.match(view, end)
             if level and not name.startswith(("Chính phủ", "Thủ tướng")):
                 end = _place_end(text, level.end())
         found.append((m.start(), end, None))
@@ -331,7 +365,7 @@ def find_agencies(text: str) -> list[AgencySpan]:
         head = re.sub(r"\s+", " ", m.group(1))
         end = _generic_end(text, view, m.start(), m.end(), head)
         if end is not None:
-            level = re.compile(r"\s+(?:" + _LEVEL + r")(?!\w)").match(view, end)
+            level = _LEVEL_AFTER.match(view, end)
             found.append((m.start(), _place_end(text, level.end()) if level else end, None))
     # a collective or enumerated name first, then a known name (found before generic ones), then the longest
     found.sort(key=lambda f: (f[0], f[2] is None, -(f[1] - f[0])))

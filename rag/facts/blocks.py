@@ -12,7 +12,6 @@ from the row above). The closing block (Nơi nhận, signature) is skipped; an a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rag.facts.agencies import AgencySpan, find_agencies
@@ -398,6 +397,8 @@ def _table_rows(cells: list[list[Cell]], parents: tuple[Heading, ...]) -> list[R
     above: dict[str, Cell] = {}
     group = ""
     for row in cells[header_at + 1:]:
+        if not row:
+            continue
         filled = [c for c in row if _bare(c.text)]
         if len(row) < len(kinds) and len(filled) <= 2 and len(kinds) > 3 and all(
                 len(_bare(c.text)) <= 160 for c in filled) and (not filled or len(_bare(filled[0].text)) <= 6):
@@ -409,9 +410,9 @@ def _table_rows(cells: list[list[Cell]], parents: tuple[Heading, ...]) -> list[R
             continue
         keyed: dict[str, Cell] = {}
         for n, kind in enumerate(kinds):
-            cell = row[n - offset] if n >= offset else above.get(kind)
-            if cell is not None and kind not in keyed:
-                keyed[kind] = cell
+            found = row[n - offset] if n >= offset else above.get(kind)
+            if found is not None and kind not in keyed:
+                keyed[kind] = found
         above = {k: v for k, v in keyed.items()}
         start, end = row[0].start, row[-1].end
         out.append(Row(start, end, keyed, group, parents, headers))

@@ -254,10 +254,11 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
             carried = [a for a in acts if a[1] != COOP] or carried
         lead_agency = _lead(acts, cs)
         if lead_agency is None and (due_field or not acts):
-            lead_agency = (field_leads.get(key) or [None])[0] or (heading_agencies[0] if due_field and heading_agencies
-                                                                   else None)
+            fields_lead = field_leads.get(key)
+            lead_agency = fields_lead[0] if fields_lead else (heading_agencies[0] if due_field and heading_agencies
+                                                              else None)
         said = max((u for _, _, u, _ in acts), default=0)  # the task follows the agencies, roles and partners
-        for group, role, used, _how in acts:
+        for group, role, _used, _how in acts:
             task = short_task(clause[said:]) if said < len(clause) else short_task(clause)
             for agency in group:
                 shifted = _shift(agency, cs) if agency.start >= 0 else agency
@@ -266,9 +267,9 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
                 if source == "sentence" and role != COOP and para.rank is not None and _how == "subject":
                     items.actors_of.setdefault(para.start, []).append((shifted, role))
         if not (fieldm and fieldm.group("role")):
-            for t in deadline_times(clause, cs, year, bool(targets)):
+            for when in deadline_times(clause, cs, year, bool(targets)):
                 used = max((u for _, r, u, _ in acts if r != COOP), default=0)
-                acc.dues.append(Due(t, lead_agency, cs, ce, short_task(clause[used:] or clause), source, group_id))
+                acc.dues.append(Due(when, lead_agency, cs, ce, short_task(clause[used:] or clause), source, group_id))
     return acc
 
 
@@ -347,11 +348,11 @@ def _row(text: str, row: Row, year: int | None) -> _Acc:
         if kind in cells:
             cell = cells[kind]
             period = period_of(cell.text, cells["due"].text if "due" in cells else "", row.group)
-            for t in find_targets(cell.text, cell.start, True if kind == "target" else None):
-                acc.targets.append((t, row.start, row.end, period, owner))
-            for t in deadline_times(cell.text, cell.start, year, False):
-                if t.cue in ("trước", "chậm nhất", "hạn", "thời hạn") or t.cue.startswith(("chậm nhất", "trước")):
-                    acc.dues.append(Due(t, owner, row.start, row.end, task, "table"))
+            for target in find_targets(cell.text, cell.start, True if kind == "target" else None):
+                acc.targets.append((target, row.start, row.end, period, owner))
+            for when in deadline_times(cell.text, cell.start, year, False):
+                if when.cue in ("trước", "chậm nhất", "hạn", "thời hạn") or when.cue.startswith(("chậm nhất", "trước")):
+                    acc.dues.append(Due(when, owner, row.start, row.end, task, "table"))
     return acc
 
 

@@ -36,7 +36,7 @@ _VALUE = re.compile(
 _BARE_COUNT = re.compile(rf"(?:đạt|tối\s+thiểu|ít\s+nhất|trên|không\s+quá|tối\s+đa|có)\s+(?P<value>(?<![\d/.,]){_NUM}"
                          rf"(?:\s*[-–]\s*{_NUM})?)(?![\d/.,])\s+(?P<noun>[a-zà-ỹđ]+(?:\s+[a-zà-ỹđ]+)?)", re.IGNORECASE)
 _NOT_UNITS = frozenset("năm tháng ngày tuần quý lần giờ phút giây tuổi điều khoản điểm mục trở và của trong với so".split())
-_FRACTION = re.compile(rf"(?<![\d/.,])(?P<value>\d{{1,3}}/\d{{1,3}})(?!\s*/)(?=\s+(?:số\s+)?[^\W\d])")
+_FRACTION = re.compile(r"(?<![\d/.,])(?P<value>\d{1,3}/\d{1,3})(?!\s*/)(?=\s+(?:số\s+)?[^\W\d])")
 _TIMES = re.compile(rf"gấp\s+(?P<value>{_NUM})\s+lần")
 # the comparison word before a value (longest first), or 'trở lên' after it
 _COMPARATORS = (

@@ -133,8 +133,8 @@ def find_times(text: str, year: int | None = None) -> list[TimeExpr]:
         start = m.start()
         if m.group("dnum") and not m.group("dn") and not m.group("y2"):
             # '2/3 số hộ' is a fraction: a bare d/m counts only right after a cue ('trước 15/12')
-            cue = _CUE.search(text[max(0, start - 40):start])
-            if not cue or not re.search(r"(?:trước|đến|ngày|hạn)\s*$", cue.group(0), re.I):
+            before = _CUE.search(text[max(0, start - 40):start])
+            if not before or not re.search(r"(?:trước|đến|ngày|hạn)\s*$", before.group(0), re.I):
                 continue
         left = text[max(0, start - 60):start]
         cue_m = _CUE.search(left)
