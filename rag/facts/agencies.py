@@ -52,9 +52,9 @@ thẩm phê quyết và hoặc cùng khi nếu thì đã đang sẽ cần phải
 từ đến trên dưới sau trước theo bảo giám tuyên phổ thống ký phát cập thu tạo thúc huy mở ứng duy chăm
 """.split())
 _WORD = re.compile(r"[^\W_]+(?:[&.\-'][^\W_]+)*\.?|&", re.UNICODE)
-_TITLE = re.compile(r"(?:giám đốc|thủ trưởng|chủ tịch|chánh văn phòng|chánh thanh tra|trưởng ban|chỉ huy trưởng|"
-                    r"bộ trưởng|cục trưởng|chi cục trưởng|tổng giám đốc|viện trưởng|hiệu trưởng|lãnh đạo|"
-                    r"người đứng đầu|trưởng)\s+$")
+_TITLE = re.compile(r"(?:(?:các\s+)?đồng\s+chí\s+)?(?:(?:giám đốc|thủ trưởng|chủ tịch|chánh văn phòng|chánh thanh tra|"
+                    r"trưởng ban|chỉ huy trưởng|bộ trưởng|cục trưởng|chi cục trưởng|tổng giám đốc|viện trưởng|"
+                    r"hiệu trưởng|lãnh đạo|người đứng đầu|trưởng)\s+)?$")
 _PLACE_WORD = re.compile(r"(?:[ \t]+|[ \t]*\n[ \t]*)([^\W\d_]+)")
 
 
@@ -307,8 +307,12 @@ def _place_end(text: str, end: int) -> int:
     pos = end
     for _ in range(4):
         m = _PLACE_WORD.match(text, pos)
-        if not m or not m.group(1)[:1].isupper() or _is_head(text, m.start(1)):
+        if not m or not m.group(1)[:1].isupper():
             break
+        if _is_head(text, m.start(1)):  # 'Phòng Văn hóa' opens a name; 'Hải Phòng và …' ends a place
+            after = _PLACE_WORD.match(text, m.end())
+            if after and after.group(1)[:1].isupper():
+                break
         pos = m.end()
     return pos
 
@@ -348,6 +352,9 @@ def _scan_agencies(text: str) -> list[AgencySpan]:
         if word and word not in view:
             continue
         for m in pattern.finditer(view):
+            if name.startswith("Ủy ban nhân dân cấp") and not re.search(r"các|cấp|,", m.group(0)) and \
+                    _PLACE_WORD.match(text, m.end()) and text[m.end():].strip()[:1].isupper():
+                continue  # 'UBND huyện Tuần Giáo' is one committee, not every district's
             found.append((m.start(), m.end(), name))
     found += _enumerated(text, view)
     matches = [m for word, group in tables["groups"] if word in view for m in group.finditer(view)]
@@ -379,7 +386,32 @@ def _scan_agencies(text: str) -> list[AgencySpan]:
         span_start = start - (len(title.group(0)) if title else 0)
         spans.append(AgencySpan(span_start, end, text[span_start:end], canonical or canonical_agency(text[start:end])))
         last_end = end
+        for more in _more_places(text, view, spans[-1]):  # 'UBND thành phố Hà Nội, thành phố Hồ Chí Minh và tỉnh …'
+            spans.append(more)
+            last_end = more.end
     return spans
+
+
+_MORE_PLACE = re.compile(r"\s*(?:,|\svà)\s+(tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường)\s+(?=[^\W\d_])")
+
+
+def _more_places(text: str, view: str, first: AgencySpan) -> list[AgencySpan]:
+    """Further places after a people's committee name, each its own committee."""
+    m = re.match(r"(Ủy ban nhân dân|Hội đồng nhân dân) (?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường) \S", first.canonical)
+    out: list[AgencySpan] = []
+    pos = first.end
+    while m:
+        nxt = _MORE_PLACE.match(view, pos)
+        if not nxt:
+            break
+        end = _place_end(text, nxt.end(1))
+        place = re.sub(r"\s+", " ", text[nxt.end(1):end]).strip()
+        if end == nxt.end(1) or not place[:1].isupper():
+            break
+        level = re.sub(r"\s+", " ", text[nxt.start(1):nxt.end(1)]).lower()
+        out.append(AgencySpan(nxt.start(1), end, text[nxt.start(1):end], f"{m.group(1)} {level} {place}"))
+        pos = end
+    return out
 
 
 _LIST_HEAD = re.compile(r"(?<!\w)(?P<head>(?:ủy ban nhân dân|ubnd) các (?:tỉnh|thành phố)|các (?:tập đoàn,\s*tổng công ty|"

@@ -27,7 +27,7 @@ _OPENERS = re.compile(r"^(?:[\s\-–•+*#]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\)|
                       re.IGNORECASE)
 _ADVERBIAL = re.compile(r"^(?:[\s\-–•+*#]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\))*(?:để|trên\s+cơ\s+sở|căn\s+cứ|sau\s+khi|"
                         r"khi|trong|đối\s+với|theo|với\s+vai\s+trò|đồng\s+thời|ngoài\s+ra|bên\s+cạnh\s+đó|trường\s+hợp|"
-                        r"nếu|hằng\s+năm|hàng\s+năm|định\s+kỳ|về)\b", re.IGNORECASE)
+                        r"nếu|hằng\s+năm|hàng\s+năm|định\s+kỳ|về|trước|chậm\s+nhất|kết\s+thúc|sau)\b", re.IGNORECASE)
 _WHICH_LEAD = re.compile(r"^[\s,*]*chủ\s+trì\s+(?:thực\s+hiện\s+)?(?:các\s+)?nhiệm\s+vụ", re.IGNORECASE)
 _TOPIC = re.compile(r"^(?:[\s\-–•+*#]|\(\d+\)|\d+(?:\.\d+)*[.)]|[a-zđ]\))*(?:về|đối\s+với)\b[^:]{0,400}:\s*$", re.IGNORECASE)
 _NOT_ACTOR_BEFORE = re.compile(r"(?:với|cho|của|về|tới|đến|gửi|trình|qua|báo\s+cáo|tại|theo|và|hoặc|thuộc|từ|"

@@ -81,3 +81,12 @@ def test_an_agency_is_never_a_sentence():
     text = ("Ủy ban nhân dân thành phố ban hành Kế hoạch phát động phong trào thi đua đợt cao điểm với các nội dung "
             "như sau: Sở Nội vụ chủ trì tổng hợp, theo dõi, đôn đốc, giám sát, kiểm tra các cơ quan, đơn vị")
     assert all(len(a.text) < 80 for a in find_agencies(text))
+
+
+def test_people_committees_of_several_places_and_of_one_district():
+    text = "Ủy ban nhân dân thành phố Hà Nội, thành phố Hồ Chí Minh, thành phố Hải Phòng và tỉnh Quảng Ninh trực tiếp hỗ trợ"
+    assert [a.canonical for a in find_agencies(text)] == [
+        "Ủy ban nhân dân thành phố Hà Nội", "Ủy ban nhân dân thành phố Hồ Chí Minh",
+        "Ủy ban nhân dân thành phố Hải Phòng", "Ủy ban nhân dân tỉnh Quảng Ninh"]
+    assert [a.canonical for a in find_agencies("UBND huyện Tuần Giáo chỉ đạo các xã")] == ["Ủy ban nhân dân huyện Tuần Giáo"]
+    assert [a.canonical for a in find_agencies("Các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang bộ phải")] == ["Các bộ, ngành"]
