@@ -135,11 +135,17 @@ def partners(clause: str, groups: list[list[AgencySpan]], after: int) -> tuple[l
 Act = tuple[list[AgencySpan], str, int, str]  # agencies, role, where their words end, how: subject | assigned | partner
 
 
+_BOILERPLATE = re.compile(r"(?:chịu\s+trách\s+nhiệm\s+)?thi\s+hành\s+(?:Quyết\s+định|Nghị\s+định|Thông\s+tư|Nghị\s+quyết|"
+                          r"Chỉ\s+thị)\s+này|(?:Quyết\s+định|Chỉ\s+thị|Nghị\s+quyết)\s+này\s+có\s+hiệu\s+lực", re.IGNORECASE)
+
+
 def actors(clause: str, groups: list[list[AgencySpan]]) -> list[Act]:
     """The agency groups that act in a clause, each with its role, where its words end, and how it
     acts: as the clause's subject, assigned by a word ('giao', 'đề nghị', 'do … chủ trì'), or as a
     co-operating partner."""
     found: list[Act] = []
+    if _BOILERPLATE.search(clause):  # 'Chánh Văn phòng …, Giám đốc các sở … chịu trách nhiệm thi hành Quyết định này'
+        return found
     partner_starts: set[int] = set()
     for group in groups:
         if group[0].start in partner_starts:
@@ -185,8 +191,9 @@ def deadline_times(clause: str, offset: int, year: int | None, target_clause: bo
         if t.citation:
             continue
         strong = t.cue in _STRONG_CUES or t.cue.startswith(("trước", "chậm nhất", "hoàn thành", "xong", "hạn"))
-        if t.kind == "ongoing":
-            ok = "nhiệm vụ" in t.text.lower() or bool(re.match(r"^\W*(?:thực\s+hiện\s+)?thường", clause, re.I))
+        if t.kind == "ongoing":  # 'nhiệm vụ thường xuyên', 'Thời gian: Thường xuyên'; not 'thường xuyên kiểm tra'
+            ok = "nhiệm vụ" in t.text.lower() or (due_field and t.start >= field.end() - 2) or bool(  # type: ignore[union-attr]
+                re.match(r"^\W*(?:thực\s+hiện\s+)?thường\s+xuyên(?:,?\s+liên\s+tục)?\W*$", clause, re.I))
         elif t.kind == "recurring":
             ok = "định kỳ" in t.text.lower() or bool(t.cue) or (
                 bool(_REPORTING.search(clause)) and not target_clause)

@@ -39,7 +39,7 @@ _EXPR = re.compile(
         rf"(?P<years>(?:giai{_SS}đoạn{_SS})?(?P<ya>(?:19|20)\d\d){_S}[-–]{_S}(?P<yb>(?:19|20)\d\d))(?![\d/])",
         rf"(?P<year>(?:(?:cuối|đầu|giữa){_SS})?năm{_SS}(?P<y6>(?:19|20)\d\d))(?![\d/])",
         # an ongoing task: 'nhiệm vụ thường xuyên', 'thực hiện thường xuyên, liên tục'
-        rf"(?P<ongoing>(?:là{_SS})?nhiệm{_SS}vụ{_SS}thường{_SS}xuyên|(?:thực{_SS}hiện{_SS})?thường{_SS}xuyên,?{_SS}liên{_SS}tục)",
+        rf"(?P<ongoing>(?:là{_SS})?nhiệm{_SS}vụ{_SS}thường{_SS}xuyên|(?:thực{_SS}hiện{_SS})?thường{_SS}xuyên(?:,?{_SS}liên{_SS}tục)?)",
         # relative limits: 'trong thời hạn 30 ngày', 'trong vòng 02 (hai) ngày làm việc'
         rf"(?P<relative>(?:trong{_SS}(?:thời{_SS}hạn|vòng)(?:{_SS}tối{_SS}đa|{_SS}không{_SS}quá)?|chậm{_SS}nhất"
         rf"(?:{_SS}là)?|không{_SS}quá|tối{_SS}đa){_SS}(?P<rn>\d{{1,3}})(?:{_S}\([^()]{{1,20}}\))?{_SS}"

@@ -53,3 +53,13 @@ def test_deadlines_are_times_to_meet():
         "Tháng 6 năm 2024"]
     assert [t.rrule for t in deadline_times("báo cáo UBND tỉnh (định kỳ hằng năm)", 0, 2025, False)] == [
         "FREQ=YEARLY"]
+
+
+def test_the_enforcement_article_is_no_duty():
+    assert _acts("Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Tài chính và Thủ trưởng các cơ quan liên quan "
+                 "chịu trách nhiệm thi hành Quyết định này./.") == []
+
+
+def test_ongoing_tasks():
+    assert [t.text for t in deadline_times("Thời gian thực hiện: Thường xuyên", 0, 2025, False)] == ["Thường xuyên"]
+    assert deadline_times("Sở Y tế thường xuyên kiểm tra các cơ sở", 0, 2025, False) == []
