@@ -123,6 +123,8 @@ def _body_offset(text: str, start: int, end: int) -> int:
     return start + (m.end() if m else 0)
 
 
+# '… cập nhật các thông tin … đối với:' lists things, not tasks: its items are not duties of its agency
+_OBJECTS_FOLLOW = re.compile(r"(?:đối\s+với|bao\s+gồm|gồm|như|là|cho|về|tại|theo|của)\s*:$", re.IGNORECASE)
 _ROLE_NEXT = re.compile(r"^[\s,*]*(?:chủ\s+trì|phối\s+hợp)", re.IGNORECASE)
 _JOINED = re.compile(r"^[\s,/*]*(?:(?:và|cùng)[\s*]*)?$")
 
@@ -152,7 +154,8 @@ def _heading_agencies(text: str, body_start: int, end: int, heading: bool) -> tu
         return shifted, False
     if re.match(r"(?:\s*-\s*[^:.;]{3,40})?:(?!\s*\d)", after):  # 'Sở Công Thương:', '… Việt Nam - Chi nhánh Khu vực II:'
         return shifted, True
-    if _bare(own).endswith(":") and not _ROLE_NEXT.match(own[last.end:]) and "\n\n" not in own:
+    if _bare(own).endswith(":") and not _ROLE_NEXT.match(own[last.end:]) and "\n\n" not in own and \
+            not _OBJECTS_FOLLOW.search(_bare(own)):
         return shifted, False
     return (), False
 

@@ -165,6 +165,9 @@ def actors(clause: str, groups: list[list[AgencySpan]]) -> list[Act]:
         if _NOT_ACTOR_BEFORE.search(before) and not assigned:
             continue
         role, used = role_at(after)
+        if assigned and assigned.group(1).lower() == "do" and role != LEAD and not re.match(
+                r"^[\s,*]*(?:thực\s+hiện|đảm\s+nhiệm|phụ\s+trách)", after, re.IGNORECASE):
+            continue  # 'giá … do Ủy ban nhân dân tỉnh ban hành' says who issued it, not who must act
         if role == LEAD and group[0].canonical.startswith("Các ") and _WHICH_LEAD.match(after):
             role = DOER  # 'các cơ quan, đơn vị chủ trì thực hiện các nhiệm vụ … gửi …': which agencies, not a role
         end = group[-1].end + used

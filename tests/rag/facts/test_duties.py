@@ -63,3 +63,9 @@ def test_the_enforcement_article_is_no_duty():
 def test_ongoing_tasks():
     assert [t.text for t in deadline_times("Thời gian thực hiện: Thường xuyên", 0, 2025, False)] == ["Thường xuyên"]
     assert deadline_times("Sở Y tế thường xuyên kiểm tra các cơ sở", 0, 2025, False) == []
+
+
+def test_do_names_a_lead_not_an_issuer():
+    assert _acts("Xây dựng hệ thống quan trắc do Bộ Nông nghiệp và Môi trường chủ trì") == [
+        (["Bộ Nông nghiệp và Môi trường"], LEAD)]
+    assert _acts("Giá tính lệ phí trước bạ do Ủy ban nhân dân cấp tỉnh ban hành theo quy định") == []
