@@ -222,6 +222,7 @@ def canonical_agency(text: str) -> str:
     return expanded[:1].upper() + expanded[1:]
 
 
+@lru_cache(maxsize=16384)
 def agency_key(text: str) -> str:
     """Comparison key of an agency: two texts name the same agency when their keys are equal."""
     return _key(canonical_agency(text))
