@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from rag.facts.agencies import AgencySpan, find_agencies
+from rag.facts.times import find_times
 from rag.ingest.markers import Marker, detect_marker
 
 _RESUME = re.compile(r"^[#*\s]*(?:PHỤ\s+LỤC|Phụ\s+lục|KẾ\s+HOẠCH|QUY\s+ĐỊNH|QUY\s+CHẾ|CHƯƠNG\s+TRÌNH|DANH\s+MỤC|"
@@ -193,6 +194,17 @@ class _Stack:
         return tuple(self.items)
 
 
+def _glued(lines: list[_Line], j: int) -> bool:
+    """A single blank line that splits an agency name in two (left by unwrapping web text)."""
+    if j < 1 or j + 1 >= len(lines) or not lines[j - 1].text or not lines[j + 1].text:
+        return False
+    before, after = lines[j - 1].text, lines[j + 1].text
+    if _ends_sentence(before) or _marker(after) is not None or not after[:1].isupper():
+        return False
+    joined = f"{before} {after}"
+    return any(a.start < len(before) < a.end for a in find_agencies(joined))
+
+
 def read_body(text: str, begin: int) -> tuple[list[Paragraph], list[Row]]:
     """Paragraphs and table rows of text[begin:], each with the headings it sits under."""
     lines = _lines(text, begin)
@@ -205,6 +217,13 @@ def read_body(text: str, begin: int) -> tuple[list[Paragraph], list[Row]]:
         line = lines[i]
         if not line.text:
             i += 1
+            continue
+        if line.text.startswith("|") and line.text.count("|") >= 2 and _LED_ROW.match(line.text):
+            # rows written by the web-text loader: '| a | b |' paragraphs whose breaks are not row breaks
+            j = _stream_end(lines, i)
+            if not skipping:
+                rows.extend(_stream_rows(text, lines[i:j], tuple(stack.items)))
+            i = j
             continue
         if line.text == "|":
             j = _crawled_table_end(lines, i)
@@ -225,7 +244,11 @@ def read_body(text: str, begin: int) -> tuple[list[Paragraph], list[Row]]:
         j = i + 1
         opening = _marker(lines[i].text)
         bold = lines[i].text.startswith(("**", "#"))
-        while j < len(lines) and lines[j].text and lines[j].text != "|" and not _PIPE_ROW.match(lines[j].text):
+        while j < len(lines) and (lines[j].text or _glued(lines, j)) and lines[j].text != "|" and \
+                not _PIPE_ROW.match(lines[j].text):
+            if not lines[j].text:  # a break inside a name ('… Việt\n\nNam - Chi nhánh'): read on
+                j += 1
+                continue
             previous = lines[j - 1].text
             if bold and (previous.startswith("#") or (previous.endswith("**") and previous.strip("* "))):
                 break  # a bold heading line ends its paragraph even when no blank line follows
@@ -284,12 +307,160 @@ def _paragraph(text: str, start: int, end: int, stack: _Stack) -> Paragraph:
 # ---------------------------------------------------------------- tables
 
 
+_LED_ROW = re.compile(r"^\|\s*[^|\s]")
+_INDEX = re.compile(r"^(?:[A-ZĐ]|[IVXL]{1,5}|\d{1,3}(?:\.\d{1,3}){0,3})\.?$")
+_GROUP_INDEX = re.compile(r"^(?:[A-ZĐ]|[IVXL]{1,5})\.?$")
+_STREAM_GAP = 12  # non-empty lines between two row lines of one table, at most
+
+
+def _stream_end(lines: list[_Line], i: int) -> int:
+    """A web-text table: row lines ('| …') no more than _STREAM_GAP lines apart, plus the short cells
+    that trail the last one ('Thực hiện thường xuyên, liên tục')."""
+    last, j, gap = i, i + 1, 0
+    while j < len(lines) and gap <= _STREAM_GAP:
+        if lines[j].text.startswith("|"):
+            last, gap = j, 0
+        elif lines[j].text:
+            gap += 1
+        j += 1
+    end = last + 1
+    for k in range(last + 1, min(len(lines), last + 8)):
+        t = lines[k].text
+        if not t:
+            continue
+        if len(t) > 200 or _RESUME.match(t) or _CLOSING.match(t) or (_marker(t) and not _INDEX.match(_bare(t))):
+            break
+        end = k + 1
+    return end
+
+
+def _stream_cells(text: str, lines: list[_Line]) -> list[Cell | None]:
+    """The cells of a web-text table in reading order; None marks a row break ('| |', or a row
+    line that ends with '|' followed by one that starts with '|')."""
+    out: list[Cell | None] = []
+    previous_closed = False
+    for line in lines:
+        if not line.text or line.text == "|" or _RULE_ROW.match(line.text):
+            continue
+        if not line.text.startswith("|"):
+            out.append(Cell(line.start, line.end, line.text))
+            previous_closed = False
+            continue
+        if previous_closed:
+            out.append(None)
+        pos = line.start
+        parts = text[line.start:line.end].split("|")
+        for n, part in enumerate(parts):
+            stripped = part.strip()
+            lead = len(part) - len(part.lstrip())
+            if stripped:
+                out.append(Cell(pos + lead, pos + lead + len(stripped), stripped))
+            elif 0 < n < len(parts) - 1:
+                out.append(None)
+            pos += len(part) + 1
+        previous_closed = line.text.endswith("|")
+    return out
+
+
+def _cell_type(cell: Cell) -> str:
+    """index | agencies | due | text — what a cell holds, whatever column it was written in."""
+    bare = _bare(cell.text)
+    if _INDEX.match(bare):
+        return "index"
+    if len(bare) <= 250:
+        found = find_agencies(bare)
+        covered = sum(len(a.text) for a in found)
+        letters = len(re.sub(r"[\W\d_]", "", bare))
+        if found and covered >= 0.6 * max(1, len(re.sub(r"[-–;,.\s]", "", bare))) and letters:
+            return "agencies"
+        if len(bare) <= 160 and find_times(bare[:60]) and not bare.startswith("-"):
+            return "due"
+    return "text"
+
+
+_FITS = {"index": ("index",), "agencies": ("lead", "coop"), "due": ("due",),
+         "text": ("task", "group", "target", "product", "other")}
+
+
+def _stream_rows(text: str, lines: list[_Line], parents: tuple[Heading, ...]) -> list[Row]:
+    """Rows of a web-text table, rebuilt by what each cell holds: the header names the columns; a
+    cell goes to the next column that can hold it, and a cell that fits no column to its right
+    opens a new row that keeps the cells to the left of it (merged cells: the same lead agency for
+    several tasks)."""
+    cells = _stream_cells(text, lines)
+    header: list[Cell] = []
+    while cells and cells[0] is not None:
+        header.append(cells.pop(0))
+    if cells:
+        cells.pop(0)
+    kinds = [_column_kind(c.text) for c in header]
+    if len(kinds) < 3 or not {"lead", "due", "target"} & set(kinds):
+        return []
+    headers: dict[str, str] = {}
+    for kind, cell in zip(kinds, header, strict=True):
+        headers.setdefault(kind, _bare(cell.text))
+    rows: list[Row] = []
+    row: dict[str, Cell] = {}
+    own: set[str] = set()  # the columns this row wrote itself (the others are merged from above)
+    pos, group, title_next = -1, "", False
+
+    def emit() -> None:
+        placed = [row[k] for k in own if k in row]
+        if any(k in row for k in ("lead", "due", "task", "target")) and placed and (own - {"index"}):
+            rows.append(Row(min(c.start for c in placed), max(c.end for c in placed), dict(row), group, parents,
+                            headers))
+
+    for cell in cells:
+        if cell is None:
+            pos = len(kinds)  # a row break: the next cell opens a row
+            continue
+        if title_next:  # 'A. | BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG': the title of a group of rows
+            group, title_next = f"{group} {_bare(cell.text)}".strip(), False
+            continue
+        kind_of = _cell_type(cell)
+        if kind_of == "index" and _GROUP_INDEX.match(_bare(cell.text)):  # 'A.', 'II': a group of rows opens
+            emit()
+            group, title_next, row, own, pos = _bare(cell.text), True, {}, set(), -1
+            continue
+        if kind_of == "agencies" and 0 <= pos < len(kinds) and kinds[pos] == "coop" and "coop" in row:
+            joined = row["coop"]
+            row["coop"] = Cell(joined.start, cell.end, text[joined.start:cell.end])
+            continue
+        fits = [j for j, k in enumerate(kinds) if k in _FITS[kind_of]]
+        ahead = [j for j in fits if j > pos]
+        if kind_of == "text" and not ahead and 0 <= pos < len(kinds) and kinds[pos] in _FITS["text"] and \
+                "due" in kinds and "due" not in row and kinds.index("due") > pos:
+            last = row[kinds[pos]]  # a cell written as several paragraphs: the row's deadline is still to come
+            row[kinds[pos]] = Cell(last.start, cell.end, text[last.start:cell.end])
+            continue
+        if ahead and not (kind_of == "index" and row):
+            pos = ahead[0]
+            row[kinds[pos]] = cell
+            own.add(kinds[pos])
+            continue
+        emit()
+        if kind_of == "index":
+            row, own, pos = {"index": cell}, {"index"}, kinds.index("index") if "index" in kinds else 0
+            continue
+        # a continuation row: the columns left of this cell keep the values of the row above
+        start = next((j for j in fits if kinds[j] == "task"), fits[0]) if fits else 0
+        row = {k: v for k, v in row.items() if kinds.index(k) < start}
+        own, pos = set(), start
+        if fits:
+            row[kinds[start]] = cell
+            own.add(kinds[start])
+    emit()
+    return rows
+
+
 _CELL_LINES = 40  # a cell longer than this is running text: the table ended at the '|' before it
 
 
 def _crawled_table_end(lines: list[_Line], i: int) -> int:
     """A crawled table runs from a '|' line to the '|' line followed by a blank line, by running
     text (no '|' for many lines: pages crawled without blank lines), or by the end."""
+    if i + 1 < len(lines) and not lines[i + 1].text:
+        return i + 1  # a lone '|' (left by the web-text loader): no table
     j = i + 1
     while j < len(lines):
         if lines[j].text == "|":

@@ -321,11 +321,11 @@ def _row(text: str, row: Row, year: int | None) -> _Acc:
     if "lead" in cells and cells["lead"].text.strip():
         leads = _cell_agencies(text, cells["lead"].start, cells["lead"].end)
         for agency in leads:
-            acc.duties.append(Duty(agency, lead_role, row.start, row.end, task, "table"))
+            acc.duties.append(Duty(agency, lead_role, row.start, row.end, task, "table", 0, row.end))
     if "coop" in cells and cells["coop"].text.strip():
         for agency in _cell_agencies(text, cells["coop"].start, cells["coop"].end):
             if not any(agency.canonical == lead.canonical for lead in leads):
-                acc.duties.append(Duty(agency, COOP, row.start, row.end, task, "table"))
+                acc.duties.append(Duty(agency, COOP, row.start, row.end, task, "table", 0, row.end))
     heading_agency = next((h.agencies[0] for h in reversed(row.parents) if h.agencies), None)
     owner = leads[0] if leads else heading_agency
     if "due" in cells and cells["due"].text.strip():
@@ -343,7 +343,7 @@ def _row(text: str, row: Row, year: int | None) -> _Acc:
                 b = text.index(raw, due.start)
                 expr = TimeExpr(b, b + len(raw), raw, None, None, "", False, "text")
         if expr is not None:
-            acc.dues.append(Due(expr, owner, row.start, row.end, task, "table"))
+            acc.dues.append(Due(expr, owner, row.start, row.end, task, "table", row.end))
     for kind in ("target", "product", "task"):
         if kind in cells:
             cell = cells[kind]
@@ -352,7 +352,7 @@ def _row(text: str, row: Row, year: int | None) -> _Acc:
                 acc.targets.append((target, row.start, row.end, period, owner))
             for when in deadline_times(cell.text, cell.start, year, False):
                 if when.cue in ("trước", "chậm nhất", "hạn", "thời hạn") or when.cue.startswith(("chậm nhất", "trước")):
-                    acc.dues.append(Due(when, owner, row.start, row.end, task, "table"))
+                    acc.dues.append(Due(when, owner, row.start, row.end, task, "table", row.end))
     return acc
 
 

@@ -78,3 +78,41 @@ def test_the_closing_block_is_skipped_and_an_appendix_read_again():
     bodies = [text[p.body_start:p.end] for p in paragraphs]
     assert "Sở Y tế chủ trì triển khai." in bodies and "Sở Xây dựng chủ trì thẩm định." in bodies
     assert not any("Bộ Y tế" in b or "Nguyễn Văn A" in b for b in bodies)
+
+
+WEB_TEXT = """| STT | Cơ quan chủ trì | Cơ quan phối hợp | Nội dung nhiệm vụ | Chỉ tiêu đạt được | Thời hạn hoàn thành |
+
+| A. | BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG | | 1 | Bộ Nông nghiệp và Môi trường | - Bộ Khoa học và Công nghệ; - Bộ Xây dựng. |
+
+- Hoàn thiện Nghị định về xử lý vi phạm hành chính.
+
+- Nghị định được ban hành.
+
+|
+
+Ban hành trong quý I năm 2026
+
+|
+
+- Rà soát các hướng dẫn kỹ thuật.
+
+- Bộ công cụ được ban hành.
+
+Giai đoạn 2026 - 2027
+
+| 2 | Bộ Xây dựng | Bộ Công Thương | Thí điểm tái chế chất thải xây dựng | Mô hình được nhân rộng | Năm 2027 |
+"""
+
+
+def test_web_text_table_rows_are_rebuilt_from_what_each_cell_holds():
+    # the web-text loader writes a crawled table with merged cells like this: breaks are not row breaks
+    _, rows = read_body(WEB_TEXT, 0)
+    got = [(r.group, r.cells["lead"].text, r.cells["task"].text, r.cells["due"].text) for r in rows]
+    assert got == [
+        ("A. BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Bộ Nông nghiệp và Môi trường",
+         "- Hoàn thiện Nghị định về xử lý vi phạm hành chính.", "Ban hành trong quý I năm 2026"),
+        ("A. BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Bộ Nông nghiệp và Môi trường", "- Rà soát các hướng dẫn kỹ thuật.",
+         "Giai đoạn 2026 - 2027"),  # a merged lead cell: the row above's agency
+        ("A. BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Bộ Xây dựng", "Thí điểm tái chế chất thải xây dựng", "Năm 2027")]
+    assert rows[1].cells["coop"].text == "- Bộ Khoa học và Công nghệ; - Bộ Xây dựng."
+    assert WEB_TEXT[rows[1].start:rows[1].end].startswith("- Rà soát")  # the row's own cells, not the merged ones
