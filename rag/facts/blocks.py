@@ -387,18 +387,16 @@ def _stream_rows(text: str, lines: list[_Line], parents: tuple[Heading, ...]) ->
     cell goes to the next column that can hold it, and a cell that fits no column to its right
     opens a new row that keeps the cells to the left of it (merged cells: the same lead agency for
     several tasks)."""
-    cells = _stream_cells(text, lines)
-    header: list[Cell] = []
-    while cells and cells[0] is not None:
-        header.append(cells.pop(0))
-    if cells:
-        cells.pop(0)
+    stream = _stream_cells(text, lines)
+    first_break = stream.index(None) if None in stream else len(stream)
+    header = [c for c in stream[:first_break] if c is not None]
+    cells = stream[first_break + 1:]
     kinds = [_column_kind(c.text) for c in header]
     if len(kinds) < 3 or not {"lead", "due", "target"} & set(kinds):
         return []
     headers: dict[str, str] = {}
-    for kind, cell in zip(kinds, header, strict=True):
-        headers.setdefault(kind, _bare(cell.text))
+    for kind, head in zip(kinds, header, strict=True):
+        headers.setdefault(kind, _bare(head.text))
     rows: list[Row] = []
     row: dict[str, Cell] = {}
     own: set[str] = set()  # the columns this row wrote itself (the others are merged from above)
