@@ -50,6 +50,7 @@ chủ phối có chịu tổ thực triển hướng tham theo rà xây báo kh�
 là được cung đẩy tăng nghiên đề ban giao làm gửi trình lập hỗ vận điều đảm sớm tích nâng rút hoàn ưu đánh xử tập
 thẩm phê quyết và hoặc cùng khi nếu thì đã đang sẽ cần phải bố chuẩn quản thường đăng cấp các những mọi
 từ đến trên dưới sau trước theo bảo giám tuyên phổ thống ký phát cập thu tạo thúc huy mở ứng duy chăm
+trả giảm nhận nộp chuyển đưa xem nêu yêu cho nhằm bằng họp bỏ bầu giữ lấy ra vào dùng mua bán đạt tổng kịp lưu phân trân
 """.split())
 _WORD = re.compile(r"[^\W_]+(?:[&.\-'][^\W_]+)*\.?|&", re.UNICODE)
 _TITLE = re.compile(r"(?:(?:các\s+)?đồng\s+chí\s+)?(?:(?:giám đốc|thủ trưởng|chủ tịch|chánh văn phòng|chánh thanh tra|"
@@ -279,7 +280,7 @@ def _generic_end(text: str, view: str, start: int, head_end: int, head: str) -> 
             names += 1
         elif low in ("và",) and i + 1 < len(words) and words[i + 1].group(0)[:1].isupper():
             lower_run = 0
-        elif low in _STOP or lower_run >= 4 or re.fullmatch(r"\d+", word):
+        elif low in _STOP or lower_run >= 5 or re.fullmatch(r"\d+", word):
             break
         else:
             lower_run += 1
@@ -369,9 +370,13 @@ def _scan_agencies(text: str) -> list[AgencySpan]:
             if level and not name.startswith(("Chính phủ", "Thủ tướng")):
                 end = _place_end(text, level.end())
         found.append((m.start(), end, None))
+    known_end = {start: end for start, end, _ in sorted(found)}
     for m in _head_pattern().finditer(text):
         head = re.sub(r"\s+", " ", m.group(1))
         end = _generic_end(text, view, m.start(), m.end(), head)
+        if end is not None and m.start() in known_end and known_end[m.start()] < end and not re.search(
+                r"(?<!\w)[A-ZĐÀ-Ỹ]", text[known_end[m.start()]:end]):
+            end = None  # 'Bộ Quốc phòng trân trọng …': a known name followed by words, not a longer name
         if end is not None:
             level = _LEVEL_AFTER.match(view, end)
             found.append((m.start(), _place_end(text, level.end()) if level else end, None))

@@ -392,7 +392,7 @@ def _stream_rows(text: str, lines: list[_Line], parents: tuple[Heading, ...]) ->
     header = [c for c in stream[:first_break] if c is not None]
     cells = stream[first_break + 1:]
     kinds = [_column_kind(c.text) for c in header]
-    if len(kinds) < 3 or not {"lead", "due", "target"} & set(kinds):
+    if len(kinds) < 3 or not _register_table(kinds, header):
         return []
     headers: dict[str, str] = {}
     for kind, head in zip(kinds, header, strict=True):
@@ -442,7 +442,7 @@ def _stream_rows(text: str, lines: list[_Line], parents: tuple[Heading, ...]) ->
             continue
         # a continuation row: the columns left of this cell keep the values of the row above
         start = next((j for j in fits if kinds[j] == "task"), fits[0]) if fits else 0
-        row = {k: v for k, v in row.items() if kinds.index(k) < start}
+        row = {k: v for k, v in row.items() if k in kinds and kinds.index(k) < start}
         own, pos = set(), start
         if fits:
             row[kinds[start]] = cell
@@ -542,6 +542,27 @@ def _pipe_cells(text: str, lines: list[_Line]) -> list[list[Cell]]:
     return rows
 
 
+# Columns of tables that are no register: a list of administrative procedures or an internal
+# processing procedure ('thời hạn giải quyết' is a service standard, 'địa điểm thực hiện' an office,
+# 'người thực hiện' a clerk), or a price or spending scale ('đơn vị tính' is a unit, not an agency).
+_PROCEDURE = re.compile(r"thời\s*hạn\s*giải\s*quyết|phí|căn\s*cứ\s*pháp\s*lý|cách\s*thức\s*thực\s*hiện|"
+                        r"địa\s*điểm\s*thực\s*hiện|trình\s*tự|^bước|thủ\s*tục\s*hành\s*chính|tthc|"
+                        r"thứ\s*tự\s*công\s*việc|người\s*thực\s*hiện|đơn\s*vị\s*tính|mức\s*chi|đơn\s*giá", re.I)
+
+
+_DUTY_WORDS = re.compile(r"nhiệm\s*vụ|công\s*việc|nội\s*dung|giải\s*pháp|hoạt\s*động|đề\s*án|dự\s*án|chương\s*trình", re.I)
+
+
+def _register_table(kinds: list[str], headers: list[Cell]) -> bool:
+    """Whether a table is a register: it names who acts or what is targeted, or it gives tasks their
+    times (a table of dates alone — terms of office, history — is not one), and it lists no procedure."""
+    if any(_PROCEDURE.search(re.sub(r"\s+", " ", _bare(c.text)).strip()) for c in headers):
+        return False
+    if {"lead", "coop", "target"} & set(kinds):
+        return True
+    return "due" in kinds and any(k == "task" and _DUTY_WORDS.search(_bare(c.text)) for k, c in zip(kinds, headers, strict=True))
+
+
 def _column_kind(header: str) -> str:
     bare = re.sub(r"\s+", " ", _bare(header)).strip(" :").lower()
     if re.fullmatch(_COLUMNS[-1][1], bare):
@@ -563,7 +584,7 @@ def _table_rows(cells: list[list[Cell]], parents: tuple[Heading, ...]) -> list[R
     headers: dict[str, str] = {}
     for kind, cell in zip(kinds, cells[header_at], strict=True):
         headers.setdefault(kind, _bare(cell.text))
-    if not {"lead", "due", "target"} & set(kinds):
+    if not _register_table(kinds, cells[header_at]):
         return []
     out: list[Row] = []
     above: dict[str, Cell] = {}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.facts.agencies import AgencySpan, find_agencies
+from rag.facts.agencies import AgencySpan, canonical_agency, find_agencies
 from rag.facts.times import TimeExpr, find_times
 
 LEAD, COOP, DOER = "chủ trì", "phối hợp", "thực hiện"
@@ -97,12 +97,21 @@ def agency_groups(text: str) -> list[list[AgencySpan]]:
     return groups
 
 
+_TASK_LEAD = re.compile(r"(?:căn\s+cứ|trên\s+cơ\s+sở|trong\s+thời\s+hạn|chậm\s+nhất|trước\s+ngày)\b[^,;]{0,160},\s*",
+                        re.IGNORECASE)
+
+
 def short_task(text: str) -> str:
     """A task in a few words: the clause without its actors, cut at a clause end or ~16 words."""
     task = re.sub(r"^[\s,:;*\-–]+", "", text)
     task = re.sub(r"^(?:(?:có|chịu)\s+trách\s+nhiệm|chủ\s+trì|phối\s+hợp|với|thực\s+hiện\s+các\s+nội\s+dung\s+sau)[\s,:]*",
                   "", task, flags=re.IGNORECASE)
     task = re.sub(r"\s+", " ", task.replace("*", "")).strip(" ,;:.")
+    while True:  # 'căn cứ Quyết định này, trong thời hạn 03 ngày làm việc, xây dựng …': the act comes after
+        lead = _TASK_LEAD.match(task)
+        if not lead or lead.end() >= len(task):
+            break
+        task = task[lead.end():]
     cut = re.search(r"[;.](?:\s|$)", task)
     if cut:
         task = task[:cut.start()]
@@ -129,14 +138,31 @@ def partners(clause: str, groups: list[list[AgencySpan]], after: int) -> tuple[l
             continue
         if _PARTNERS.search(clause[max(after, group[0].start - 60):group[0].start]):
             return group, group[-1].end
+    loose = _LOOSE_PARTNER.search(clause, after)
+    if loose and not any(loose.start(1) <= a.start < loose.end(1) for g in groups for a in g):
+        name = loose.group(1)
+        return [AgencySpan(loose.start(1), loose.end(1), name, canonical_agency(name))], loose.end(1)
     return [], after
+
+
+# 'phối hợp với đơn vị cung cấp dịch vụ công nghệ thông tin căn cứ …': a partner named by what it does
+_LOOSE_PARTNER = re.compile(r"phối\s+hợp\s+(?:chặt\s+chẽ\s+)?với\s+((?:các\s+)?(?:đơn\s+vị|cơ\s+quan)"
+                            r"\s[^\W\d][^,;.:()\n]{2,70}?)(?=\s+(?:căn\s+cứ|để|trong|tổ\s+chức|thực\s+hiện|xây\s+dựng|"
+                            r"triển\s+khai|theo|nghiên\s+cứu|rà\s+soát)\b|\s*[,;.:(]|\s*$)", re.IGNORECASE)
 
 
 Act = tuple[list[AgencySpan], str, int, str]  # agencies, role, where their words end, how: subject | assigned | partner
 
 
 _BOILERPLATE = re.compile(r"(?:chịu\s+trách\s+nhiệm\s+)?thi\s+hành\s+(?:Quyết\s+định|Nghị\s+định|Thông\s+tư|Nghị\s+quyết|"
-                          r"Chỉ\s+thị)\s+này|(?:Quyết\s+định|Chỉ\s+thị|Nghị\s+quyết)\s+này\s+có\s+hiệu\s+lực", re.IGNORECASE)
+                          r"Chỉ\s+thị)\s+này|(?:Quyết\s+định|Chỉ\s+thị|Nghị\s+quyết)\s+này\s+có\s+hiệu\s+lực|"
+                          r"trả\s+lời\s+(?:để|cho)\s+[^.]{0,120}?biết", re.IGNORECASE)  # a reply letter's closing
+
+
+def enforcement(sentence: str) -> bool:
+    """Whether a sentence is the closing enforcement formula ('… chịu trách nhiệm thi hành Quyết định
+    này'), whose agencies carry no register duty; clauses split at ';' need the whole sentence."""
+    return bool(_BOILERPLATE.search(sentence))
 
 
 def actors(clause: str, groups: list[list[AgencySpan]]) -> list[Act]:
@@ -201,7 +227,8 @@ def deadline_times(clause: str, offset: int, year: int | None, target_clause: bo
             ok = "định kỳ" in t.text.lower() or bool(t.cue) or (
                 bool(_REPORTING.search(clause)) and not target_clause)
         elif t.kind == "relative":
-            ok = bool(re.match(r"(?:trong\s+thời\s+hạn|chậm\s+nhất|trong\s+vòng)", t.text, re.IGNORECASE))
+            ok = bool(re.match(r"(?:trong\s+thời\s+hạn|chậm\s+nhất|trong\s+vòng)", t.text, re.IGNORECASE)) or (
+                strong and bool(re.match(r"(?:không\s+quá|tối\s+đa)", t.text, re.IGNORECASE)))  # 'hoàn thành không quá 03 ngày'
         elif due_field and t.start >= field.end() - 2:  # type: ignore[union-attr]
             ok = True
         elif strong:

@@ -25,6 +25,7 @@ from rag.facts.duties import (
     actors,
     agency_groups,
     deadline_times,
+    enforcement,
     is_field,
     partners,
     role_at,
@@ -35,7 +36,7 @@ from rag.facts.times import TimeExpr, find_times
 from rag.ingest.structure import iter_clauses, parse_clauses
 from rag.types import Chunk, DocMeta, Fact, PageSpan, page_at
 
-EXTRACTOR_VERSION = "2"  # bump when extraction changes: stored registers are then recomputed
+EXTRACTOR_VERSION = "3"  # bump when extraction changes: stored registers are then recomputed
 _SENTENCE_END = re.compile(r"(?<![A-ZĐ][a-zđ]\.)(?<!\bTP\.)(?<!\bTp\.)(?<!v\.v\.)(?<=[.!?…])[\s*]+"
                            r"(?=[\"“(*]*[A-ZĐÀ-Ỹ0-9])")
 _INLINE_ITEM = re.compile(r"(?:(?<=[;:])|(?<=[;:]\*\*))[\s*]*\(\s*(?:\d{1,2}|[ivx]{1,4})\s*\)")
@@ -217,7 +218,8 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
         fieldm = is_field(clause)
         due_field = bool(fieldm and fieldm.group("due"))
         groups = agency_groups(clause)
-        acts = actors(clause, groups)
+        stop = _SENTENCE_END.search(text, ce, para.end)
+        acts = [] if enforcement(text[sentence_start:stop.end() if stop else para.end]) else actors(clause, groups)
         source = "sentence"
         if fieldm and fieldm.group("role"):
             value_at = fieldm.end()
@@ -260,6 +262,9 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
         said = max((u for _, _, u, _ in acts), default=0)  # the task follows the agencies, roles and partners
         for group, role, _used, _how in acts:
             task = short_task(clause[said:]) if said < len(clause) else short_task(clause)
+            if not task and clause.rstrip(" *\n").endswith(":"):  # a lead-in: the task is what follows it
+                following = text[ce:ce + 600].lstrip(" *\n")
+                task = short_task(following[len(_MARKER.match(following).group(0)):])  # type: ignore[union-attr]
             for agency in group:
                 shifted = _shift(agency, cs) if agency.start >= 0 else agency
                 roles_seen.setdefault(shifted.canonical, role)
@@ -269,7 +274,8 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
         if not (fieldm and fieldm.group("role")):
             for when in deadline_times(clause, cs, year, bool(targets)):
                 used = max((u for _, r, u, _ in acts if r != COOP), default=0)
-                acc.dues.append(Due(when, lead_agency, cs, ce, short_task(clause[used:] or clause), source, group_id))
+                task = short_task(clause[said:]) or short_task(clause[used:] or clause)
+                acc.dues.append(Due(when, lead_agency, cs, ce, task, source, group_id))
     return acc
 
 
@@ -330,8 +336,11 @@ def _row(text: str, row: Row, year: int | None) -> _Acc:
     owner = leads[0] if leads else heading_agency
     if "due" in cells and cells["due"].text.strip():
         due = cells["due"]
-        times = [t for t in find_times(due.text, year) if not t.citation]
-        if times:
+        found = find_times(due.text, year)
+        times = [t for t in found if not t.citation]
+        if found and not times:
+            pass  # the cell cites a legal basis ('Nghị định … ngày …'): no deadline
+        elif times:
             t = times[0]
             expr = replace(t, start=t.start + due.start, end=t.end + due.start)
         else:

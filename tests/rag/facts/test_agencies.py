@@ -90,3 +90,13 @@ def test_people_committees_of_several_places_and_of_one_district():
         "Ủy ban nhân dân thành phố Hải Phòng", "Ủy ban nhân dân tỉnh Quảng Ninh"]
     assert [a.canonical for a in find_agencies("UBND huyện Tuần Giáo chỉ đạo các xã")] == ["Ủy ban nhân dân huyện Tuần Giáo"]
     assert [a.canonical for a in find_agencies("Các đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang bộ phải")] == ["Các bộ, ngành"]
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("Về giải pháp, Bộ Quốc phòng trân trọng tiếp thu ý kiến", ["Bộ Quốc phòng"]),
+    ("Theo đó Đài Truyền hình Việt Nam giảm từ 25 đơn vị", ["Đài Truyền hình Việt Nam"]),
+    ("Trung tâm Bồi dưỡng đại biểu dân cử tổ chức lớp học", ["Trung tâm Bồi dưỡng đại biểu dân cử"]),
+    ("Bộ GDĐT lưu ý, giáo viên chủ động điều chỉnh", ["Bộ GDĐT"]),
+])
+def test_a_name_ends_where_its_verb_begins(sentence, names):
+    assert [a.text for a in find_agencies(sentence)] == names

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.facts.duties import COOP, DOER, LEAD, actors, agency_groups, deadline_times
+from rag.facts.duties import COOP, DOER, LEAD, actors, agency_groups, deadline_times, partners, short_task
 
 pytestmark = pytest.mark.unit
 
@@ -69,3 +69,19 @@ def test_do_names_a_lead_not_an_issuer():
     assert _acts("Xây dựng hệ thống quan trắc do Bộ Nông nghiệp và Môi trường chủ trì") == [
         (["Bộ Nông nghiệp và Môi trường"], LEAD)]
     assert _acts("Giá tính lệ phí trước bạ do Ủy ban nhân dân cấp tỉnh ban hành theo quy định") == []
+
+
+def test_a_partner_named_by_what_it_does():
+    clause = ("Giao Sở Giáo dục và Đào tạo chủ trì, phối hợp với đơn vị cung cấp dịch vụ công nghệ thông tin căn cứ quy "
+              "trình nội bộ được phê duyệt, xây dựng quy trình điện tử")
+    found, _ = partners(clause, agency_groups(clause), 0)
+    assert [a.text for a in found] == ["đơn vị cung cấp dịch vụ công nghệ thông tin"]
+
+
+def test_a_task_starts_at_its_act_not_at_its_grounds_or_time():
+    assert short_task(" căn cứ Quyết định này, trong thời hạn 03 ngày làm việc, xây dựng quy trình điện tử.") == \
+        "Xây dựng quy trình điện tử"
+
+
+def test_a_reply_letters_closing_is_no_duty():
+    assert _acts("Cục Thuế trả lời để Thuế thành phố Hải Phòng được biết./.") == []

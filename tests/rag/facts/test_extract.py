@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.rag.facts.conftest import HEAD
+
 pytestmark = pytest.mark.integration
 KH33 = "ke-hoach-33-KH-UBND-can-tho-2024-02-21.txt"
 
@@ -125,3 +127,35 @@ def test_recurring_deadline_is_a_rule(facts_of):
                         "20/12 hằng năm.\n")
     deadline = next(f for f in facts if f.kind == "deadline")
     assert (deadline.recurrence, deadline.agency) == ("FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20", "Các sở, ban, ngành")
+
+
+@pytest.mark.unit
+def test_tables_of_procedures_and_spending_scales_are_no_register(facts_of):
+    _, facts = facts_of(
+        "PHỤ LỤC\n\n| TT | Tên thủ tục hành chính | Thời hạn giải quyết | Địa điểm thực hiện | Căn cứ pháp lý |\n"
+        "|---|---|---|---|---|\n| 1 | Cấp lại giấy chứng nhận | 04 ngày làm việc | Trung tâm Phục vụ hành chính công "
+        "tỉnh | Nghị định số 144/2020/NĐ-CP ngày 14/12/2020 của Chính phủ |\n\n"
+        "| TT | Nội dung | Đơn vị tính | Mức chi |\n|---|---|---|---|\n| 1 | Chủ tịch Hội đồng | người/ngày | 692 |\n")
+    assert facts == []
+
+
+@pytest.mark.unit
+def test_the_enforcement_sentence_gives_no_duty_even_split_at_semicolons(facts_of):
+    _, facts = facts_of("Điều 4. Chánh Văn phòng Ủy ban nhân dân tỉnh; Giám đốc Sở Giáo dục và Đào tạo, Thủ trưởng các "
+                        "Sở, ban, ngành cấp tỉnh; Giám đốc Trung tâm Phục vụ hành chính công tỉnh chịu trách nhiệm thi "
+                        "hành Quyết định này./.\n", head=HEAD.replace("KẾ HOẠCH", "QUYẾT ĐỊNH"))
+    assert [f for f in facts if f.kind == "responsibility"] == []
+
+
+@pytest.mark.unit
+def test_a_lead_in_ending_in_a_colon_takes_its_task_from_what_follows(facts_of):
+    _, facts = facts_of("Điều 2. Giao các cơ quan, địa phương:\n\n1. Sở Tài chính chủ trì, phối hợp với Văn phòng UBND "
+                        "tỉnh (Trung tâm Phục vụ hành chính công tỉnh):\n\nXây dựng quy trình điện tử trong giải quyết thủ "
+                        "tục hành chính. Thời hạn hoàn thành không quá 03 ngày làm việc kể từ ngày ban hành Quyết định.\n",
+                        head=HEAD.replace("KẾ HOẠCH", "QUYẾT ĐỊNH"))
+    duties = [(f.agency, f.role, f.task) for f in facts if f.kind == "responsibility"]
+    assert duties[:2] == [("Sở Tài chính", "chủ trì", "Xây dựng quy trình điện tử trong giải quyết thủ tục hành chính"),
+                          ("Văn phòng Ủy ban nhân dân tỉnh", "phối hợp",
+                           "Xây dựng quy trình điện tử trong giải quyết thủ tục hành chính")]
+    deadline = next(f for f in facts if f.kind == "deadline")
+    assert (deadline.due, deadline.agency) == ("không quá 03 ngày làm việc", "Sở Tài chính")
