@@ -370,7 +370,7 @@ def _scan_agencies(text: str) -> list[AgencySpan]:
             if level and not name.startswith(("Chính phủ", "Thủ tướng")):
                 end = _place_end(text, level.end())
         found.append((m.start(), end, None))
-    known_end = {start: end for start, end, _ in sorted(found)}
+    known_end = {start: end for start, end, _ in sorted(found, key=lambda f: (f[0], f[1]))}
     for m in _head_pattern().finditer(text):
         head = re.sub(r"\s+", " ", m.group(1))
         end = _generic_end(text, view, m.start(), m.end(), head)

@@ -142,6 +142,7 @@ class _Items:
     field_leads: dict[int, list[AgencySpan]] = field(default_factory=dict)
     actors_of: dict[int, list[tuple[AgencySpan, str]]] = field(default_factory=dict)
     group_of: dict[int, int] = field(default_factory=dict)
+    reported: bool = False  # an article or reference page, not a directive: only what it says is assigned
 
 
 def _opens_with_actor(text: str, para: Paragraph) -> bool:
@@ -206,7 +207,8 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
         if clause_targets_ctx is None and re.search(r"(?:chỉ\s+tiêu|mục\s+tiêu)[^:]{0,120}:", prefix + clause[:200]):
             clause_targets_ctx = True
         lead = previous_indicator if re.match(r"^\W*trong\s+đó", clause, re.I) else ""
-        targets = find_targets(clause, cs, clause_targets_ctx, lead)
+        targets = find_targets(clause, cs, clause_targets_ctx, lead) if (
+            clause_targets_ctx or not items.reported) else []
         if targets:
             previous_indicator = targets[0].indicator
             owner = heading_agencies[0] if heading_agencies else None
@@ -246,6 +248,9 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
             source = "heading"
         elif not acts and carried and not targets:
             acts = carried
+        if items.reported:  # 'Viện … có nhiệm vụ …' in an encyclopedia is no duty; 'giao Bộ X …' in a report is
+            acts = [a for a in acts if a[3] == "assigned"]
+            source = "sentence" if source == "heading" else source
         if acts and source in ("heading", "sentence") and all(r != COOP for _, r, _, _ in acts) and \
                 any(r in (LEAD, DOER) for _, r, _, _ in acts):
             known = {a.start for g, _, _, _ in acts for a in g}
@@ -275,7 +280,8 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
             for when in deadline_times(clause, cs, year, bool(targets)):
                 used = max((u for _, r, u, _ in acts if r != COOP), default=0)
                 task = short_task(clause[said:]) or short_task(clause[used:] or clause)
-                acc.dues.append(Due(when, lead_agency, cs, ce, task, source, group_id))
+                if lead_agency is not None or not items.reported:
+                    acc.dues.append(Due(when, lead_agency, cs, ce, task, source, group_id))
     return acc
 
 
@@ -338,16 +344,14 @@ def _row(text: str, row: Row, year: int | None) -> _Acc:
         due = cells["due"]
         found = find_times(due.text, year)
         times = [t for t in found if not t.citation]
-        if found and not times:
-            pass  # the cell cites a legal basis ('Nghị định … ngày …'): no deadline
-        elif times:
+        expr: TimeExpr | None = None  # none when the cell cites a legal basis ('Nghị định … ngày …')
+        if times:
             t = times[0]
             expr = replace(t, start=t.start + due.start, end=t.end + due.start)
-        else:
+        elif not found:
             raw = due.text.strip(" *-–.")
             if not raw or len(raw) > 90:
                 raw = ""
-            expr = None
             if raw:
                 b = text.index(raw, due.start)
                 expr = TimeExpr(b, b + len(raw), raw, None, None, "", False, "text")
@@ -432,7 +436,7 @@ def extract_facts(doc_id: str, text: str, chunks: Iterable[Chunk], title: str = 
             return path_of(paths.chunks[i], offset)
     else:
         where = paths
-    items = _Items()
+    items = _Items(reported=bool(meta and meta.kind == "news"))
     field_leads = items.field_leads
     for para in paragraphs:  # labelled 'Cơ quan chủ trì:' fields first: a deadline field may come before
         for _, cs, ce in clauses_of(text, para.body_start, para.end):
@@ -474,8 +478,10 @@ def _facts(doc_id: str, text: str, accs: list[_Acc], where: Callable[[int], str]
         k = (duty.group if duty.group >= 0 else duty.start, duty.item, duty.agency.canonical, duty.role)
         first = merged.get(k)
         merged[k] = duty if first is None else replace(first, start=min(first.start, duty.start),
-                                                         end=max(first.end, duty.end))
+                                                         end=max(first.end, duty.end), task=first.task or duty.task)
     for duty in merged.values():
+        if not duty.task:  # a line that only names an agency ('Văn phòng Chính phủ.') assigns nothing
+            continue
         s, e, quote = _quote(text, duty.start, duty.end)
         # the deadline of the same clause, else one of the same item ('Thời gian hoàn thành: …' below a task)
         due = next((d for d in dues if d.start >= duty.start and d.end <= duty.end and (

@@ -159,3 +159,23 @@ def test_a_lead_in_ending_in_a_colon_takes_its_task_from_what_follows(facts_of):
                            "Xây dựng quy trình điện tử trong giải quyết thủ tục hành chính")]
     deadline = next(f for f in facts if f.kind == "deadline")
     assert (deadline.due, deadline.agency) == ("không quá 03 ngày làm việc", "Sở Tài chính")
+
+
+@pytest.mark.unit
+def test_an_article_gives_only_what_it_says_is_assigned():
+    import hashlib
+    from dataclasses import replace
+
+    from rag.config import Settings
+    from rag.facts.extract import extract_facts
+    from rag.ingest.pipeline import parse_document
+    from rag.types import SourceDoc
+
+    text = ("Học viện Quân y là trường đại học có nhiệm vụ đào tạo bác sĩ. Đoàn đại biểu Quốc hội có Trưởng đoàn.\n\n"
+            "Thủ tướng giao Bộ Tài chính chủ trì, phối hợp với Bộ Y tế hoàn thành đề án trước ngày 30/6/2025.\n")
+    doc = SourceDoc("a.md", "a.md", text, (), hashlib.sha256(text.encode()).hexdigest())
+    meta, chunks = parse_document(doc, Settings(embedding_model="none", _env_file=None))  # type: ignore[call-arg]
+    facts = extract_facts(doc.doc_id, text, chunks, meta=replace(meta, kind="news"))
+    assert sorted((f.kind, f.agency, f.role or "") for f in facts) == [
+        ("deadline", "Bộ Tài chính", ""), ("responsibility", "Bộ Tài chính", "chủ trì"),
+        ("responsibility", "Bộ Y tế", "phối hợp")]

@@ -1,6 +1,8 @@
 """Whatever the text — markers, tables, agencies, dates in any order — extraction does not fail and
 every fact quotes the text at its own span (hypothesis)."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,3 +30,26 @@ def test_extraction_never_fails_and_quotes_its_span(pieces):
         assert fact.kind in ("target", "deadline", "responsibility")
         assert fact.agency is None or (0 < len(fact.agency) < 120)
         assert fact.role in (None, "chủ trì", "phối hợp", "thực hiện")
+
+
+_ROOT = Path(__file__).resolve().parents[3]
+# ../shared/data beside the project (or beside the folder of worktrees holding it)
+DIRECTIVES = next((p / "shared" / "data" / "directives_vn" for p in (_ROOT.parent, _ROOT.parent.parent)
+                   if (p / "shared" / "data" / "directives_vn").is_dir()), _ROOT.parent / "shared" / "data" / "directives_vn")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DIRECTIVES.is_dir(), reason="the crawled directives (../shared/data) are not on this machine")
+def test_every_crawled_document_is_read_without_failing():
+    """Extraction runs at ingest: one document it cannot read would stop the whole ingest (~1 min)."""
+    from rag.config import Settings
+    from rag.facts.extract import extract_facts
+    from rag.ingest.loaders import load_document
+    from rag.ingest.pipeline import parse_document
+
+    config = Settings(embedding_model="none", _env_file=None)  # type: ignore[call-arg]
+    for path in sorted(DIRECTIVES.glob("*.md")):
+        doc = load_document(path, config, DIRECTIVES)
+        meta, chunks = parse_document(doc, config)
+        for fact in extract_facts(doc.doc_id, doc.text, chunks, meta=meta, pages=doc.pages):
+            assert doc.text[fact.start:fact.end] == fact.quote, path.name
