@@ -50,7 +50,7 @@ chủ phối có chịu tổ thực triển hướng tham theo rà xây báo kh�
 là được cung đẩy tăng nghiên đề ban giao làm gửi trình lập hỗ vận điều đảm sớm tích nâng rút hoàn ưu đánh xử tập
 thẩm phê quyết và hoặc cùng khi nếu thì đã đang sẽ cần phải bố chuẩn quản thường đăng cấp các những mọi
 từ đến trên dưới sau trước theo bảo giám tuyên phổ thống ký phát cập thu tạo thúc huy mở ứng duy chăm
-trả giảm nhận nộp chuyển đưa xem nêu yêu cho nhằm bằng họp bỏ bầu giữ lấy ra vào dùng mua bán đạt tổng kịp lưu phân trân
+trả giảm nhận nộp chuyển đưa xem nêu yêu cho nhằm bằng họp bỏ bầu giữ lấy ra vào dùng mua bán đạt tổng kịp lưu phân trân thuộc
 """.split())
 _WORD = re.compile(r"[^\W_]+(?:[&.\-'][^\W_]+)*\.?|&", re.UNICODE)
 _TITLE = re.compile(r"(?:(?:các\s+)?đồng\s+chí\s+)?(?:(?:giám đốc|thủ trưởng|chủ tịch|chánh văn phòng|chánh thanh tra|"

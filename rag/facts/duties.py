@@ -51,6 +51,13 @@ _COMPLETION = re.compile(r"hoàn\s+thành|xong|ban\s+hành|trình|báo\s+cáo|g�
                          r"triển\s+khai|thực\s+hiện|bàn\s+giao|giải\s+ngân|khởi\s+công", re.IGNORECASE)
 _REPORTING = re.compile(r"báo\s+cáo|gửi|tổng\s+hợp|sơ\s+kết|tổng\s+kết|đánh\s+giá|kiểm\s+tra|rà\s+soát|cập\s+nhật|"
                         r"trình|công\s+bố|xây\s+dựng\s+kế\s+hoạch|tổ\s+chức|giao\s+ban|họp", re.IGNORECASE)
+# how long something is valid or delegated, not by when it must be done
+_VALIDITY = re.compile(r"thời\s+hạn\s+(?:ủy\s+quyền|hiệu\s+lực|sử\s+dụng|lưu\s+trữ|bảo\s+hành|thuê)|"
+                       r"có\s+giá\s+trị\s+(?:sử\s+dụng\s+)?(?:trong|đến)|tiếp\s+tục\s+(?:hoạt\s+động|áp\s+dụng|có\s+hiệu\s+lực|được\s+"
+                       r"(?:thực\s+hiện|áp\s+dụng|sử\s+dụng))", re.IGNORECASE)
+# 'hồ sơ phát sinh trước ngày 01/01/2026 thì …': a transitional rule about what came before, not a deadline
+_BEFORE_THEN = re.compile(r"(?:phát\s+sinh|được\s+cấp|đã\s+cấp|đã\s+được\s+\w+|tiếp\s+nhận|nộp)\s*$", re.IGNORECASE)
+_SPENDING = re.compile(r"tổng\s+kinh\s+phí|mức\s+chi|nội\s+dung\s+chi", re.IGNORECASE)
 _STRONG_CUES = ("trước", "chậm nhất", "không muộn hơn", "muộn nhất", "hạn", "thời hạn", "hạn cuối", "hoàn thành",
                 "xong")
 
@@ -156,7 +163,9 @@ Act = tuple[list[AgencySpan], str, int, str]  # agencies, role, where their word
 
 _BOILERPLATE = re.compile(r"(?:chịu\s+trách\s+nhiệm\s+)?thi\s+hành\s+(?:Quyết\s+định|Nghị\s+định|Thông\s+tư|Nghị\s+quyết|"
                           r"Chỉ\s+thị)\s+này|(?:Quyết\s+định|Chỉ\s+thị|Nghị\s+quyết)\s+này\s+có\s+hiệu\s+lực|"
-                          r"trả\s+lời\s+(?:để|cho)\s+[^.]{0,120}?biết", re.IGNORECASE)  # a reply letter's closing
+                          r"trả\s+lời\s+(?:để|cho)\s+[^.]{0,120}?biết|"  # a reply letter's closing
+                          r"(?:thông\s+báo|hướng\s+dẫn)\s+(?:để|cho)\s+[^.]{0,120}?biết(?:\s+và\s+thực\s+hiện)?\W*$|"
+                          r"căn\s+cứ\s+(?:Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị)\s+(?:này\s+)?thi\s+hành", re.IGNORECASE)
 
 
 def enforcement(sentence: str) -> bool:
@@ -216,30 +225,34 @@ def deadline_times(clause: str, offset: int, year: int | None, target_clause: bo
     field = _FIELD.match(clause)
     due_field = bool(field and field.group("due"))
     out = []
+    validity = _VALIDITY.search(clause)
     for t in find_times(clause, year):
-        if t.citation:
+        if t.citation or validity:
             continue
         strong = t.cue in _STRONG_CUES or t.cue.startswith(("trước", "chậm nhất", "hoàn thành", "xong", "hạn"))
         if t.kind == "ongoing":  # 'nhiệm vụ thường xuyên', 'Thời gian: Thường xuyên'; not 'thường xuyên kiểm tra'
             ok = "nhiệm vụ" in t.text.lower() or (due_field and t.start >= field.end() - 2) or bool(  # type: ignore[union-attr]
                 re.match(r"^\W*(?:thực\s+hiện\s+)?thường\s+xuyên(?:,?\s+liên\s+tục)?\W*$", clause, re.I))
         elif t.kind == "recurring":
-            ok = "định kỳ" in t.text.lower() or bool(t.cue) or (
-                bool(_REPORTING.search(clause)) and not target_clause)
+            ok = "định kỳ" in t.text.lower() or bool(t.cue) or (  # a report or meeting just before 'hằng năm'
+                bool(_REPORTING.search(clause[max(0, t.start - 150):t.start])) and not target_clause
+                and not _SPENDING.search(clause))
         elif t.kind == "relative":
             ok = bool(re.match(r"(?:trong\s+thời\s+hạn|chậm\s+nhất|trong\s+vòng)", t.text, re.IGNORECASE)) or (
                 strong and bool(re.match(r"(?:không\s+quá|tối\s+đa)", t.text, re.IGNORECASE)))  # 'hoàn thành không quá 03 ngày'
         elif due_field and t.start >= field.end() - 2:  # type: ignore[union-attr]
             ok = True
         elif strong:
-            ok = True
+            ok = not (t.cue.startswith("trước") and _BEFORE_THEN.search(clause[:t.start])
+                      and re.search(r"\bthì\b", clause[t.end:]))
         elif target_clause:
             ok = False
         elif t.cue in ("trong", "vào"):  # 'trình Thủ tướng Chính phủ trong năm 2026': the act is just before
             window = clause[max(0, t.start - 80):t.start]
             ok = t.kind != "years" and bool(_COMPLETION.search(window)) and not re.search(r"dịp\s*$", window)
         elif t.cue in ("đến", "tới", "đến hết"):
-            ok = t.kind in ("date", "month", "quarter") and bool(_COMPLETION.search(clause))
+            ok = t.kind in ("date", "month", "quarter") and bool(_COMPLETION.search(clause)) and not re.search(
+                r"tính\s*$", clause[:t.start])  # 'giải ngân tính đến hết ngày 31/10 đạt 72%': a cut-off of figures
         elif t.cue in ("từ",) and t.kind == "range":
             ok = bool(re.match(r"^\W*thời\s+gian", clause, re.IGNORECASE))
         elif not t.cue:  # 'Thời gian sơ kết đợt thi đua: Tháng 6 năm 2024' — right after the label

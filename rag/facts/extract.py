@@ -180,6 +180,16 @@ def _only_names(text: str, para: Paragraph) -> bool:
     return len(re.sub(r"[\W\d_]+", " ", rest).strip()) <= 30
 
 
+def _recipients(body: str) -> bool:
+    """A list of recipients whose 'Nơi nhận:' label the crawl lost: '- Chính phủ; - Ủy ban TW …; - Cục …;'."""
+    if len(re.findall(r";\s*[-–•+]", body)) < (1 if re.match(r"^[\s*]*[-–•+]", body) else 2):
+        return False
+    rest = body
+    for agency in reversed(find_agencies(body)):
+        rest = rest[:agency.start] + rest[agency.end:]
+    return len(re.sub(r"[\W\d_]+", " ", rest).strip()) <= 30
+
+
 def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: _Items) -> _Acc:
     acc = _Acc()
     own_heading = para.agencies if (para.inline or para.heading) else ()
@@ -187,7 +197,8 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
     heading_agencies = own_heading or (() if inherited else _inherited(para))
     field_leads = items.field_leads
     start = _own_start(text, para)
-    if start >= para.end or (para.heading and para.agencies and not para.inline and _only_names(text, para)):
+    if start >= para.end or (para.heading and para.agencies and not para.inline and _only_names(text, para)) or \
+            _recipients(text[start:para.end]):
         return acc
     headings = [h.text for h in para.parents] + ([text[para.body_start:para.end]] if para.heading else [])
     in_targets = target_context(headings)
@@ -248,7 +259,7 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
             source = "heading"
         elif not acts and carried and not targets:
             acts = carried
-        if items.reported:  # 'Viện … có nhiệm vụ …' in an encyclopedia is no duty; 'giao Bộ X …' in a report is
+        if items.reported:  # an article's deadlines keep the agency it says was assigned ('yêu cầu Bộ X … trước …')
             acts = [a for a in acts if a[3] == "assigned"]
             source = "sentence" if source == "heading" else source
         if acts and source in ("heading", "sentence") and all(r != COOP for _, r, _, _ in acts) and \
@@ -265,7 +276,7 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
             lead_agency = fields_lead[0] if fields_lead else (heading_agencies[0] if due_field and heading_agencies
                                                               else None)
         said = max((u for _, _, u, _ in acts), default=0)  # the task follows the agencies, roles and partners
-        for group, role, _used, _how in acts:
+        for group, role, _used, _how in ([] if items.reported else acts):  # an article's duties are second-hand
             task = short_task(clause[said:]) if said < len(clause) else short_task(clause)
             if not task and clause.rstrip(" *\n").endswith(":"):  # a lead-in: the task is what follows it
                 following = text[ce:ce + 600].lstrip(" *\n")

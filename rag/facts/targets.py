@@ -54,6 +54,8 @@ _REPORTED = re.compile(r"ước\s+(?:đạt|tính|thực\s+hiện)|đã\s+(?:đ�
                        r"tháng\s+đầu\s+năm|kết\s+quả\s+đạt\s+được|đạt\s+được\s+trong|năm\s+qua", re.IGNORECASE)
 _ESTIMATE = re.compile(r"nhu\s+cầu|dự\s+kiến|dự\s+toán|kinh\s+phí|mức\s+(?:thu|phí|hỗ\s+trợ|chi)|lệ\s+phí|"
                        r"phí\s+|tiền\s+(?:phạt|lương)|phạt\s+tiền|mức\s+lương|hỗ\s+trợ\s+\d", re.IGNORECASE)
+_CONDITION = re.compile(r"(?:^|\s)(?:nếu|trường\s+hợp|đối\s+với|có\s+giá\s+trị|quy\s+mô|công\s+suất|diện\s+tích|"
+                        r"thuộc\s+đối\s+tượng|được\s+áp\s+dụng|áp\s+dụng\s+cho|sau\s+khi)(?:\s|$)", re.IGNORECASE)
 _TARGET_HEADING = re.compile(r"chỉ\s+tiêu|mục\s+tiêu|kết\s+quả\s+(?:cần|phải)\s+đạt|yêu\s+cầu\s+cần\s+đạt",
                              re.IGNORECASE)
 _REPORT_HEADING = re.compile(r"đánh\s+giá|kết\s+quả\s+(?:thực\s+hiện|đạt)|tình\s+hình|thực\s+trạng|bối\s+cảnh",
@@ -127,6 +129,8 @@ def _is_amount(clause: str, start: int, end: int, unit: str) -> bool:
         return False
     if after.startswith("/") or re.match(r"\(\d", clause[max(0, start - 1):start + 1]):
         return False
+    if unit.startswith("giờ") and re.match(r"\s*\d{1,2}\s*(?:phút|')|\s*(?:sáng|chiều|tối|đêm)", clause[end:end + 12]):
+        return False  # a time of day ('từ 7 giờ 00 phút đến 22 giờ 00 phút'), not an amount
     return bool(unit)
 
 
@@ -167,8 +171,10 @@ def find_targets(clause: str, offset: int, in_targets: bool | None, lead: str = 
         comparator = comp.group(1).lower() if comp else ""
         if after:
             comparator = f"{comparator} {after.group(1)}".strip()
-        leading_percent = unit == "%" and (not clause[:start].strip(" -–*()0123456789.+") or bool(
-            _TARGET_WORDS.search(clause[max(seg_start, start - 30):start])))
+        leading_percent = unit == "%" and re.search(r"[^\W\d_]", clause[end:]) is not None and (  # not a lone '5%'
+            not clause[:start].strip(" -–*()0123456789.+") or bool(_TARGET_WORDS.search(clause[max(seg_start, start - 30):start])))
+        if after and comparator.split()[0] in ("từ", "trở") and not in_targets and _CONDITION.search(clause[:start]):
+            comparator = ""  # 'dự án … từ 300 triệu đồng trở lên thì được hoàn thuế': a threshold of a rule, not a goal
         listed = bool(targets) and targets[-1].unit == unit and not re.search(r"[.;:]", clause[seg_start:start])
         if not (in_targets or comparator or leading_percent or listed):  # 'listed': '100% A, 100% B' after a target
             seg_start = end

@@ -162,7 +162,7 @@ def test_a_lead_in_ending_in_a_colon_takes_its_task_from_what_follows(facts_of):
 
 
 @pytest.mark.unit
-def test_an_article_gives_only_what_it_says_is_assigned():
+def test_an_article_gives_no_duties_and_only_deadlines_it_says_were_assigned():
     import hashlib
     from dataclasses import replace
 
@@ -176,6 +176,11 @@ def test_an_article_gives_only_what_it_says_is_assigned():
     doc = SourceDoc("a.md", "a.md", text, (), hashlib.sha256(text.encode()).hexdigest())
     meta, chunks = parse_document(doc, Settings(embedding_model="none", _env_file=None))  # type: ignore[call-arg]
     facts = extract_facts(doc.doc_id, text, chunks, meta=replace(meta, kind="news"))
-    assert sorted((f.kind, f.agency, f.role or "") for f in facts) == [
-        ("deadline", "Bộ Tài chính", ""), ("responsibility", "Bộ Tài chính", "chủ trì"),
-        ("responsibility", "Bộ Y tế", "phối hợp")]
+    assert [(f.kind, f.agency, f.due) for f in facts] == [("deadline", "Bộ Tài chính", "trước ngày 30/6/2025")]
+
+
+@pytest.mark.unit
+def test_a_recipient_list_without_its_label_is_no_duty(facts_of):
+    _, facts = facts_of("III. TỔ CHỨC THỰC HIỆN\n\nSở Nội vụ tổng hợp, báo cáo kết quả thực hiện Kế hoạch.\n\n"
+                        "Chính phủ; - Ban Tổ chức Trung ương; - Ủy ban TW Mặt trận Tổ quốc Việt Nam; - Kiểm toán nhà nước\n")
+    assert [(f.agency, f.role) for f in facts if f.kind == "responsibility"] == [("Sở Nội vụ", "thực hiện")]
