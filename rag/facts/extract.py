@@ -184,10 +184,15 @@ def _recipients(body: str) -> bool:
     """A list of recipients whose 'Nơi nhận:' label the crawl lost: '- Chính phủ; - Ủy ban TW …; - Cục …;'."""
     if len(re.findall(r";\s*[-–•+]", body)) < (1 if re.match(r"^[\s*]*[-–•+]", body) else 2):
         return False
-    rest = body
-    for agency in reversed(find_agencies(body)):
-        rest = rest[:agency.start] + rest[agency.end:]
-    return len(re.sub(r"[\W\d_]+", " ", rest).strip()) <= 30
+    parts = [p for p in re.split(r";\s*[-–•+]?", body) if p.strip(" -–•+*.|\n")]
+    named = 0
+    for part in parts:
+        rest = part
+        for agency in reversed(find_agencies(part)):
+            rest = rest[:agency.start] + rest[agency.end:]
+        named += len(re.sub(r"[\W\d_]+", " ", rest).strip()) <= 12 or bool(re.match(r"\s*Lưu\b", part))
+    filed = any(re.match(r"\s*Lưu\b", part) for part in parts)  # '- Lưu: VT, …' closes a list of recipients
+    return named >= (0.4 if filed else 0.6) * len(parts)
 
 
 def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: _Items) -> _Acc:
