@@ -280,8 +280,9 @@ def _generic_end(text: str, view: str, start: int, head_end: int, head: str) -> 
             names += 1
         elif low in ("và",) and i + 1 < len(words) and words[i + 1].group(0)[:1].isupper():
             lower_run = 0
-        elif low in _STOP or lower_run >= 5 or re.fullmatch(r"\d+", word):
-            break
+        elif low in _STOP or lower_run >= 5 or re.fullmatch(r"\d+", word) or (i >= 1 and words[i - 1].group(0) == "Tỉnh") or (
+                i >= 2 and re.fullmatch(r"Thành\s+phố", text[words[i - 2].start():words[i - 1].end()])):
+            break  # 'Trung tâm Chuyển đổi số Thành phố cấu hình …': a place ends the name
         else:
             lower_run += 1
         end, prev_end = w.end(), w.end()

@@ -163,7 +163,8 @@ Act = tuple[list[AgencySpan], str, int, str]  # agencies, role, where their word
 
 _BOILERPLATE = re.compile(r"(?:chịu\s+trách\s+nhiệm\s+)?thi\s+hành\s+(?:Quyết\s+định|Nghị\s+định|Thông\s+tư|Nghị\s+quyết|"
                           r"Chỉ\s+thị)\s+này|(?:Quyết\s+định|Chỉ\s+thị|Nghị\s+quyết)\s+này\s+có\s+hiệu\s+lực|"
-                          r"trả\s+lời\s+(?:để|cho)\s+[^.]{0,120}?biết|"  # a reply letter's closing
+                          r"trả\s+lời\s+(?:để|cho)\s+[^.]{0,120}?biết|trả\s+lời\s+như\s+sau|"  # a reply letter
+                          r"(?:tiếp\s+tục|chính\s+thức)\s+hoạt\s+động\s+(?:cho\s+)?(?:đến|từ|kể\s+từ)|"  # when a body exists
                           r"(?:thông\s+báo|hướng\s+dẫn)\s+(?:để|cho)\s+[^.]{0,120}?biết(?:\s+và\s+thực\s+hiện)?\W*$|"
                           r"căn\s+cứ\s+(?:Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị)\s+(?:này\s+)?thi\s+hành", re.IGNORECASE)
 

@@ -496,7 +496,7 @@ def _facts(doc_id: str, text: str, accs: list[_Acc], where: Callable[[int], str]
         merged[k] = duty if first is None else replace(first, start=min(first.start, duty.start),
                                                          end=max(first.end, duty.end), task=first.task or duty.task)
     for duty in merged.values():
-        if not duty.task:  # a line that only names an agency ('Văn phòng Chính phủ.') assigns nothing
+        if len(re.findall(r"[^\W\d_]{2,}", duty.task)) < 2:  # a line that only names an agency, a form's blanks
             continue
         s, e, quote = _quote(text, duty.start, duty.end)
         # the deadline of the same clause, else one of the same item ('Thời gian hoàn thành: …' below a task)

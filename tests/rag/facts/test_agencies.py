@@ -97,6 +97,9 @@ def test_people_committees_of_several_places_and_of_one_district():
     ("Theo đó Đài Truyền hình Việt Nam giảm từ 25 đơn vị", ["Đài Truyền hình Việt Nam"]),
     ("Trung tâm Bồi dưỡng đại biểu dân cử tổ chức lớp học", ["Trung tâm Bồi dưỡng đại biểu dân cử"]),
     ("Bộ GDĐT lưu ý, giáo viên chủ động điều chỉnh", ["Bộ GDĐT"]),
+    ("Giao Trung tâm Chuyển đổi số Thành phố cấu hình thủ tục hành chính", ["Trung tâm Chuyển đổi số Thành phố"]),
+    ("Trung tâm Chuyển đổi số và Truyền thông thuộc Sở Khoa học và Công nghệ bảo đảm",
+     ["Trung tâm Chuyển đổi số và Truyền thông", "Sở Khoa học và Công nghệ"]),
 ])
 def test_a_name_ends_where_its_verb_begins(sentence, names):
     assert [a.text for a in find_agencies(sentence)] == names

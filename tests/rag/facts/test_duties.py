@@ -83,5 +83,11 @@ def test_a_task_starts_at_its_act_not_at_its_grounds_or_time():
         "Xây dựng quy trình điện tử"
 
 
-def test_a_reply_letters_closing_is_no_duty():
-    assert _acts("Cục Thuế trả lời để Thuế thành phố Hải Phòng được biết./.") == []
+@pytest.mark.parametrize("clause", [
+    "Cục Thuế trả lời để Thuế thành phố Hải Phòng được biết./.",
+    "Cục Thuế trả lời như sau:",
+    "Cục Thuế thông báo để các Thuế tỉnh, thành phố biết và thực hiện./.",
+    "Chính quyền địa phương ở đơn vị hành chính cấp xã trước sắp xếp tiếp tục hoạt động cho đến khi …",
+])
+def test_closings_and_statements_of_existence_are_no_duty(clause):
+    assert _acts(clause) == []
