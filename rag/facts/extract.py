@@ -142,7 +142,7 @@ class _Items:
     field_leads: dict[int, list[AgencySpan]] = field(default_factory=dict)
     actors_of: dict[int, list[tuple[AgencySpan, str]]] = field(default_factory=dict)
     group_of: dict[int, int] = field(default_factory=dict)
-    reported: bool = False  # an article or reference page, not a directive: only what it says is assigned
+    reported: bool = False  # an article or reference page, not a directive: only the targets it quotes
 
 
 def _opens_with_actor(text: str, para: Paragraph) -> bool:
@@ -224,7 +224,7 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
             clause_targets_ctx = True
         lead = previous_indicator if re.match(r"^\W*trong\s+đó", clause, re.I) else ""
         targets = find_targets(clause, cs, clause_targets_ctx, lead) if (
-            clause_targets_ctx or not items.reported) else []
+            not items.reported or in_targets or re.search(r"chỉ\s+tiêu", prefix + clause[:200], re.I)) else []
         if targets:
             previous_indicator = targets[0].indicator
             owner = heading_agencies[0] if heading_agencies else None
@@ -264,9 +264,6 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
             source = "heading"
         elif not acts and carried and not targets:
             acts = carried
-        if items.reported:  # an article's deadlines keep the agency it says was assigned ('yêu cầu Bộ X … trước …')
-            acts = [a for a in acts if a[3] == "assigned"]
-            source = "sentence" if source == "heading" else source
         if acts and source in ("heading", "sentence") and all(r != COOP for _, r, _, _ in acts) and \
                 any(r in (LEAD, DOER) for _, r, _, _ in acts):
             known = {a.start for g, _, _, _ in acts for a in g}
@@ -281,7 +278,7 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
             lead_agency = fields_lead[0] if fields_lead else (heading_agencies[0] if due_field and heading_agencies
                                                               else None)
         said = max((u for _, _, u, _ in acts), default=0)  # the task follows the agencies, roles and partners
-        for group, role, _used, _how in ([] if items.reported else acts):  # an article's duties are second-hand
+        for group, role, _used, _how in ([] if items.reported else acts):  # an article's duties are second-hand:
             task = short_task(clause[said:]) if said < len(clause) else short_task(clause)
             if not task and clause.rstrip(" *\n").endswith(":"):  # a lead-in: the task is what follows it
                 following = text[ce:ce + 600].lstrip(" *\n")
@@ -296,7 +293,7 @@ def _paragraph(text: str, para: Paragraph, year: int | None, title: str, items: 
             for when in deadline_times(clause, cs, year, bool(targets)):
                 used = max((u for _, r, u, _ in acts if r != COOP), default=0)
                 task = short_task(clause[said:]) or short_task(clause[used:] or clause)
-                if lead_agency is not None or not items.reported:
+                if not items.reported:  # an article's dates are mostly events it tells of
                     acc.dues.append(Due(when, lead_agency, cs, ce, task, source, group_id))
     return acc
 

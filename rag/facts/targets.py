@@ -53,7 +53,8 @@ _REPORTED = re.compile(r"ước\s+(?:đạt|tính|thực\s+hiện)|đã\s+(?:đ�
                        r"so\s+(?:với\s+)?cùng\s+kỳ|cả\s+nước\s+(?:là|tăng)|bình\s+quân\s+cả\s+nước|xếp\s+thứ|"
                        r"tháng\s+đầu\s+năm|kết\s+quả\s+đạt\s+được|đạt\s+được\s+trong|năm\s+qua", re.IGNORECASE)
 _ESTIMATE = re.compile(r"nhu\s+cầu|dự\s+kiến|dự\s+toán|kinh\s+phí|mức\s+(?:thu|phí|hỗ\s+trợ|chi)|lệ\s+phí|"
-                       r"phí\s+|tiền\s+(?:phạt|lương)|phạt\s+tiền|mức\s+lương|hỗ\s+trợ\s+\d", re.IGNORECASE)
+                       r"phí\s+|tiền\s+(?:phạt|lương)|phạt\s+tiền|mức\s+lương|hỗ\s+trợ\s+\d|lãi\s+suất|thuế\s+suất|"
+                       r"thuế\s+giá\s+trị\s+gia\s+tăng|giá\s+vé|mức\s+giảm", re.IGNORECASE)
 _CONDITION = re.compile(r"(?:^|\s)(?:nếu|trường\s+hợp|đối\s+với|có\s+giá\s+trị|quy\s+mô|công\s+suất|diện\s+tích|"
                         r"thuộc\s+đối\s+tượng|được\s+áp\s+dụng|áp\s+dụng\s+cho|sau\s+khi)(?:\s|$)", re.IGNORECASE)
 _TARGET_HEADING = re.compile(r"chỉ\s+tiêu|mục\s+tiêu|kết\s+quả\s+(?:cần|phải)\s+đạt|yêu\s+cầu\s+cần\s+đạt",
@@ -168,6 +169,8 @@ def find_targets(clause: str, offset: int, in_targets: bool | None, lead: str = 
         before = clause[seg_start:start]
         comp = _COMPARATOR.search(before)
         after = re.match(r"\s*(?:\(?[^()]{0,20}\)?\s*)?(trở\s+lên|trở\s+xuống)", clause[end:end + 30])
+        if comp and re.search(r"gia\s*$", before[:comp.start(1)]):  # 'giá trị gia tăng 5%' is a tax, not a rise
+            comp = None
         comparator = comp.group(1).lower() if comp else ""
         if after:
             comparator = f"{comparator} {after.group(1)}".strip()

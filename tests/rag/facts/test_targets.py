@@ -59,3 +59,19 @@ def test_periods():
     assert period_of("", "Phát triển kinh tế số đến\nnăm 2030 (16 mục tiêu)") == "2030"
     assert period_of("giai đoạn 2026 - 2030") == "2026 - 2030"
     assert period_of("Tốc độ tăng năng suất lao động hàng năm từ 11 - 15%") == "hàng năm"
+
+
+@pytest.mark.parametrize("clause", [
+    "Trường hợp hàng hóa thuộc đối tượng chịu thuế giá trị gia tăng 5% theo quy định thì thực hiện theo quy định",
+    "Lãi suất cho vay hộ nghèo điều chỉnh giảm từ 6,6%/năm xuống 6,24%/năm.",
+    "Sau khi bù trừ nếu số thuế đầu vào chưa được khấu trừ hết từ 300 triệu đồng trở lên thì được hoàn thuế.",
+    "Thời gian hoạt động từ 7 giờ 00 phút đến 22 giờ 00 phút hàng ngày.",
+    "5%",
+])
+def test_rates_thresholds_and_clock_times_are_no_targets(clause):
+    assert find_targets(clause, 0, None) == []
+
+
+def test_a_rise_is_a_target_but_value_added_is_not_a_rise():
+    found = find_targets("Phấn đấu tốc độ tăng trưởng kinh tế đạt 8%; giá trị gia tăng ngành công nghiệp tăng 10%", 0, None)
+    assert [(t.value, t.comparator) for t in found] == [("8", "đạt"), ("10", "tăng")]
