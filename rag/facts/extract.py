@@ -36,7 +36,7 @@ from rag.facts.times import TimeExpr, find_times
 from rag.ingest.structure import iter_clauses, parse_clauses
 from rag.types import Chunk, DocMeta, Fact, PageSpan, page_at
 
-EXTRACTOR_VERSION = "3"  # bump when extraction changes: stored registers are then recomputed
+EXTRACTOR_VERSION = "4"  # bump when extraction changes: stored registers are then recomputed
 _SENTENCE_END = re.compile(r"(?<![A-ZĐ][a-zđ]\.)(?<!\bTP\.)(?<!\bTp\.)(?<!v\.v\.)(?<=[.!?…])[\s*]+"
                            r"(?=[\"“(*]*[A-ZĐÀ-Ỹ0-9])")
 _INLINE_ITEM = re.compile(r"(?:(?<=[;:])|(?<=[;:]\*\*))[\s*]*\(\s*(?:\d{1,2}|[ivx]{1,4})\s*\)")
