@@ -73,7 +73,7 @@ class Assistant:
         self._seen: tuple[str, int] | None = None
         self._checked = 0.0
         self._facts: dict[str, list[Fact]] = {}
-        self._facts_of = ""  # the fingerprint the register cache was built for
+        self._facts_of: object = None  # the corpus view the register cache was built for
         self.refresh(force=True)
 
     @property
@@ -162,7 +162,7 @@ class Assistant:
     def registers(self) -> dict[str, list[Fact]]:
         """doc_id → its facts: stored at ingest when fresh, else extracted now (kept until the index changes)."""
         self.refresh()
-        if self._facts_of != self._fingerprint:
+        if self._facts_of is not self.corpus:  # refresh() swaps in a new view when the store changed
             stored = load_facts(self.store)
             registers = {}
             for doc_id in self.corpus.metas:
@@ -171,7 +171,7 @@ class Assistant:
                     registers[doc_id] = list(record.facts)
                 else:
                     registers[doc_id] = self._extract(doc_id)
-            self._facts, self._facts_of = registers, self._fingerprint
+            self._facts, self._facts_of = registers, self.corpus
         return self._facts
 
     def _extract(self, doc_id: str) -> list[Fact]:
