@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rag.config import Settings
@@ -57,25 +60,94 @@ def _cmd_lookup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _date_arg(value: str | None) -> date | None:
+    """'2025-12-31' or '31/12/2025' → a date; anything else is the user's typo (ValueError)."""
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())
+    return date(int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else date.fromisoformat(value.strip())
+
+
 def _cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
-    from dataclasses import asdict
-
     from rag.engine import Assistant
+    from rag.facts.export import to_csv, to_ics, to_xlsx
+    from rag.facts.register import KIND_NAMES, fact_record
 
-    assistant = Assistant(settings, use_model=False)
-    docs = assistant.docs_matching(args.doc) if args.doc else sorted(assistant.corpus.metas)
-    if not docs:
-        print(f"Không có văn bản số {args.doc} trong chỉ mục.")
+    try:
+        due_before = _date_arg(args.due_before)
+    except ValueError:
+        print(f"--due-before «{args.due_before}»: cần ngày dạng 2025-12-31 hoặc 31/12/2025.", file=sys.stderr)
         return 2
-    facts = [f for d in docs for f in assistant.facts(d) if not args.kind or f.kind == args.kind]
-    if args.json:
-        print(json.dumps({"facts": [asdict(f) for f in facts]}, ensure_ascii=False, indent=2))
+    assistant = Assistant(settings, use_model=False)
+    if args.rebuild:
+        return _rebuild_facts(assistant, settings)
+    doc_ids = None
+    if args.doc:
+        doc_ids = [args.doc] if args.doc in assistant.corpus.metas else assistant.docs_matching(args.doc)
+        if not doc_ids:
+            print(f"Không có văn bản số {args.doc} trong chỉ mục.")
+            return 2
+    kind = args.kind or (("deadline",) if args.ics else None)
+    facts = assistant.register(agency=args.agency, kind=kind, due_before=due_before, doc_ids=doc_ids,
+                               period=args.period, text=args.text, role=args.role)
+
+    def label(doc_id: str) -> str:
+        return assistant.corpus.meta(doc_id).label()
+
+    def issued(doc_id: str) -> date | None:
+        iso = assistant.corpus.meta(doc_id).issued_on
+        return date.fromisoformat(iso) if iso else None
+
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(to_xlsx(facts, label))
+        print(f"Đã ghi {len(facts)} dòng vào {args.xlsx}.")
         return 0
-    names = {"target": "Chỉ tiêu", "deadline": "Thời hạn", "responsibility": "Trách nhiệm"}
+    if args.ics or args.csv:
+        data = to_ics(facts, label, issued) if args.ics else to_csv(facts, label).encode("utf-8")
+        if args.out:
+            Path(args.out).write_bytes(data)
+            print(f"Đã ghi {len(facts)} dòng vào {args.out}.")
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return 0
+    if args.json:
+        print(json.dumps({"facts": [fact_record(f, label) for f in facts]}, ensure_ascii=False, indent=2))
+        return 0
+    if not facts:
+        print("Không có chỉ tiêu, thời hạn hay nhiệm vụ nào khớp bộ lọc.")
     for f in facts:
-        label = assistant.corpus.meta(f.doc_id).label()
-        detail = " ".join(x for x in (f.value, f.unit, f.due, f.agency, f.role) if x)
-        print(f"[{names[f.kind]}] {label}, {f.path}: {detail}\n    «{f.quote}»")
+        detail = " ".join(x for x in (f.value, f.unit, f.agency, f.role, f.due) if x)
+        print(f"[{KIND_NAMES[f.kind]}] {label(f.doc_id)}, {f.path}: {detail}\n    «{f.quote}»")
+    return 0
+
+
+def _rebuild_facts(assistant: Any, settings: Settings) -> int:
+    """Extract and store the register of every indexed document (indexes built before it existed)."""
+    from filelock import FileLock, Timeout
+
+    from rag.facts.store import save_facts
+
+    lock = FileLock(str(settings.index_dir / "ingest.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"Một tiến trình khác đang nạp văn bản vào chỉ mục {settings.index_dir}; hãy đợi nó xong rồi chạy lại.",
+              file=sys.stderr)
+        return 1
+    try:
+        started = time.perf_counter()
+        corpus = assistant.corpus
+        total = 0
+        for doc_id in sorted(corpus.metas):
+            facts = assistant._extract(doc_id)
+            save_facts(assistant.store, doc_id, str(corpus.record(doc_id).get("sha256", "")), facts)
+            total += len(facts)
+        seconds = time.perf_counter() - started
+    finally:
+        lock.release()
+    print(f"Đã lập sổ nhiệm vụ cho {len(corpus.metas)} văn bản: {total} chỉ tiêu, thời hạn, trách nhiệm "
+          f"({seconds:.1f} giây).")
     return 0
 
 
@@ -92,8 +164,19 @@ def register(sub: Any) -> None:
     p_lookup.add_argument("reference")
     p_lookup.add_argument("--json", action="store_true")
     p_lookup.set_defaults(func=_cmd_lookup)
-    p_facts = sub.add_parser("facts", help="chỉ tiêu, thời hạn, trách nhiệm trong văn bản")
-    p_facts.add_argument("--doc", help="số văn bản, ví dụ 33/KH-UBND")
+    p_facts = sub.add_parser("facts", help="sổ nhiệm vụ: chỉ tiêu, thời hạn, trách nhiệm theo cơ quan, qua các văn bản")
+    p_facts.add_argument("--doc", help="số văn bản (ví dụ 33/KH-UBND) hoặc mã văn bản")
+    p_facts.add_argument("--agency", help="cơ quan, ví dụ «Sở Tài chính» (tên viết tắt cũng được: «Sở KH&CN»)")
     p_facts.add_argument("--kind", choices=("target", "deadline", "responsibility"))
-    p_facts.add_argument("--json", action="store_true")
+    p_facts.add_argument("--role", choices=("chủ trì", "phối hợp", "thực hiện"))
+    p_facts.add_argument("--due-before", help="chỉ những thời hạn đến hết ngày này (2025-12-31 hoặc 31/12/2025)")
+    p_facts.add_argument("--period", help="kỳ: năm (2025) hoặc giai đoạn (2026 - 2030)")
+    p_facts.add_argument("--text", help="chứa cụm từ này (nhiệm vụ hoặc trích dẫn)")
+    out = p_facts.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="bản ghi JSON (các trường cũ và mới)")
+    out.add_argument("--csv", action="store_true", help="bảng CSV")
+    out.add_argument("--ics", action="store_true", help="lịch iCalendar các thời hạn (RFC 5545)")
+    out.add_argument("--xlsx", metavar="PATH", help="ghi bảng Excel vào PATH")
+    out.add_argument("--rebuild", action="store_true", help="lập lại và lưu sổ cho mọi văn bản đã nạp")
+    p_facts.add_argument("--out", help="ghi CSV/ICS vào tệp này thay vì in ra")
     p_facts.set_defaults(func=_cmd_facts)

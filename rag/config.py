@@ -106,6 +106,7 @@ class Settings(BaseSettings):
     ui_login_max_failures: int = 5  # failed logins per user name within the lockout window before it locks
     ui_login_lockout_s: float = 300.0
     ui_login_delay_s: float = 1.0  # every failed login answers this much later
+    ui_register_rows: int = 500  # rows the 'Nhiệm vụ & thời hạn' tab shows at once (exports hold them all)
 
     # Scale: how often a replica checks Chroma for changes (one small call), write batches, read caches
     lexical_refresh_s: float = 5.0

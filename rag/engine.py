@@ -18,6 +18,8 @@ from rag.answer.extractive import Context, ExtractiveAnswerer
 from rag.answer.intent import need_of
 from rag.config import Settings
 from rag.facts.extract import extract_facts
+from rag.facts.register import select
+from rag.facts.store import load_facts
 from rag.health import STORE_UNAVAILABLE, Health, unavailable_text
 from rag.index.chroma import Store
 from rag.index.corpus import CorpusView
@@ -87,6 +89,8 @@ class Assistant:
         self._store_generation: int | None = None
         self._outage_noted: float | None = None
         self._catching_up = threading.Lock()
+        self._facts: dict[str, list[Fact]] = {}
+        self._facts_of: object = None  # the corpus view the register cache was built for
         self._view = self._build()
         self.refresh(force=True)
 
@@ -255,10 +259,39 @@ class Assistant:
 
     def facts(self, doc_id: str) -> list[Fact]:
         """Targets, deadlines and responsibilities of one indexed document."""
+        return self.registers().get(doc_id, [])
+
+    def register(self, agency: str | None = None, kind: str | Sequence[str] | None = None,
+                 due_before: Any = None, doc_ids: Sequence[str] | None = None, period: str | None = None,
+                 text: str | None = None, role: str | None = None) -> list[Fact]:
+        """The register across documents, filtered: 'Sở Tài chính phải làm những gì, hạn khi nào?' is
+        register(agency="Sở Tài chính", kind=("responsibility", "deadline"))."""
+        facts = [f for doc_facts in self.registers().values() for f in doc_facts]
+        return select(facts, agency=agency, kind=kind, due_before=due_before, doc_ids=doc_ids, period=period,
+                      text=text, role=role)
+
+    def registers(self) -> dict[str, list[Fact]]:
+        """doc_id → its facts: stored at ingest when fresh, else extracted now (kept until the index changes)."""
         self.refresh()
-        chunks = self.corpus.chunks_of(doc_id)
-        return extract_facts(doc_id, self.corpus.text(doc_id), chunks, self.corpus.meta(doc_id).title or "",
-                             self.corpus.clause_path_at)
+        if self._facts_of is not self.corpus:  # refresh() swaps in a new view when the store changed
+            try:
+                stored = load_facts(self.store)
+            except StoreUnavailable:  # the same extraction, from this replica's copy (the banner gives its age)
+                stored = {}
+            registers = {}
+            for doc_id in self.corpus.metas:
+                record = stored.get(doc_id)
+                if record is not None and record.fresh(self.corpus.record(doc_id).get("sha256")):
+                    registers[doc_id] = list(record.facts)
+                else:
+                    registers[doc_id] = self._extract(doc_id)
+            self._facts, self._facts_of = registers, self.corpus
+        return self._facts
+
+    def _extract(self, doc_id: str) -> list[Fact]:
+        meta = self.corpus.meta(doc_id)
+        return extract_facts(doc_id, self.corpus.text(doc_id), self.corpus.chunks_of(doc_id), meta=meta,
+                             pages=self.corpus.pages(doc_id))
 
     def docs_matching(self, number: str) -> list[str]:
         """Document ids whose number starts with the given text ('33' or '33/KH-UBND')."""

@@ -123,19 +123,40 @@ class Answer:
 
 @dataclass(frozen=True)
 class Fact:
-    """A target, deadline or responsibility anchored to a quote in a clause."""
+    """A target, deadline or responsibility anchored to a verbatim quote: text[start:end] == quote.
+
+    The first eleven fields are the original record (kept for every reader of `facts --json`);
+    the rest were added with defaults. `agency` is the canonical entity (rag.facts.agencies),
+    `agency_text` the agency as written; `due` is the time expression verbatim, `due_iso` its ISO
+    8601 date, month, year or interval, `recurrence` an RFC 5545 rule for recurring deadlines.
+    """
 
     kind: str  # target | deadline | responsibility
-    subject: str
-    value: str | None
-    unit: str | None
-    period: str | None
-    due: str | None
-    agency: str | None
-    role: str | None
+    subject: str  # what it is about: the indicator of a target, the task of a duty
+    value: str | None  # a target's value as written: '76', '7,5 - 8'
+    unit: str | None  # '%', 'triệu đồng', 'xã'
+    period: str | None  # the year or period a target is set for: '2025', '2021 - 2025'
+    due: str | None  # the time expression verbatim: 'trước ngày 31 tháng 3 năm 2024'
+    agency: str | None  # canonical agency: 'Sở Nội vụ'
+    role: str | None  # chủ trì | phối hợp | thực hiện
     quote: str
     doc_id: str
     path: str
+    indicator: str | None = None  # a target's indicator: 'Tỷ lệ đô thị hóa'
+    comparator: str | None = None  # đạt | tối thiểu | ít nhất | giảm còn | trên | trở lên | …
+    due_iso: str | None = None  # '2024-03-31', '2025-12', '2026-01/2026-03'
+    recurrence: str | None = None  # 'FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20'
+    agency_text: str | None = None  # the agency as written: 'Sở Nội vụ (Ban Thi đua - Khen thưởng)'
+    task: str | None = None  # the duty in a few words
+    start: int = -1  # the quote's span in the document's normalized text
+    end: int = -1
+    page: int | None = None
+    source: str = ""  # where the agency came from: sentence | heading | table | field
+
+    @property
+    def due_text(self) -> str | None:
+        """The time expression as written (the same as `due`)."""
+        return self.due
 
 
 def page_at(pages: Sequence[PageSpan], offset: int) -> int | None:

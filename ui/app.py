@@ -21,6 +21,7 @@ from ui.documents import Documents
 from ui.evaluation import Evaluation, presets
 from ui.i18n import head_script, login_script, translations
 from ui.login import LoginPageInVietnamese
+from ui.register import mount as mount_register
 from ui.render import lookup_html, sources_panel
 from ui.viewer import download_copy, find_original
 
@@ -181,6 +182,7 @@ def build(settings: Settings) -> gr.Blocks:
                 find.click(lambda r: _lookup(app, r), reference, [found, outline], api_name="lookup")
                 reference.submit(lambda r: _lookup(app, r), reference, [found, outline], api_name=False)
                 outline.change(lambda r, c: _open_clause(app, r, c), [reference, outline], found, api_name=False)
+            mount_register(app.assistant, settings)
             with gr.Tab("Văn bản", id="documents"):
                 table = gr.HTML(docs_h.table(), elem_id="documents")
                 with gr.Row():

@@ -80,7 +80,9 @@ _UNITS = ("nghin ty dong", "ty dong", "trieu dong", "nghin dong", "ty usd", "tri
           "lao dong")
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|__may__)\s+(" + "|".join(_UNITS) + r"|[a-z]+)\b")
 _NOT_A_UNIT = {"la", "so", "va", "trong", "tren", "cho", "voi", "thi", "duoc", "nam", "lan", "phan", "tien", "muc", "mot",
-               "o", "de", "vao", "tu", "den", "khi", "sau", "truoc", "theo", "ti", "ty", "trieu", "nghin"}
+               "o", "de", "vao", "tu", "den", "khi", "sau", "truoc", "theo", "ti", "ty", "trieu", "nghin",
+               # 'bao nhiêu mỗi năm', 'bao nhiêu hằng năm', 'bao nhiêu bình quân', 'bao nhiêu của …': no measure
+               "moi", "hang", "binh", "cua", "nua", "ca", "vay", "a"}
 
 
 def asked_unit(folded: str) -> str | None:

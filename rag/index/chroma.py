@@ -269,6 +269,10 @@ class Store:
         self._bump(generation)
         return generation, dict(zip(ids, records, strict=True))
 
+    def facts_collection(self) -> Any:
+        """The collection holding each document's register (one record per document; rag.facts.store)."""
+        return self.client.get_or_create_collection(f"{self.name}-facts", embedding_function=None)
+
     def delete_document(self, doc_id: str) -> None:
         self.delete_documents([doc_id])
 

@@ -27,6 +27,7 @@ from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from rag.config import Settings
+from rag.facts.store import record_facts
 from rag.index.chroma import Store
 from rag.index.embeddings import Embedder, make_embedder
 from rag.index.lexical import LexicalIndex
@@ -135,6 +136,8 @@ class _BatchWriter:
             items.append((doc, meta, cs, part))
             offset += len(cs)
         generation, records = self.store.replace_documents(items, self.extra)
+        for doc, meta, cs in self.pending:  # the register, a pure function of the parsed document
+            record_facts(self.store, doc, meta, cs)
         local, updater = self.updater()
         before = local.state()
         updater.apply(DocUpdate(doc.doc_id, records[doc.doc_id], doc.text, cs) for doc, _, cs in self.pending)

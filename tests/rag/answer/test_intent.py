@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer.intent import need_of
+from rag.answer.intent import asked_unit, need_of
 from rag.text import strip_accents
 
 pytestmark = pytest.mark.unit
@@ -39,3 +39,14 @@ def test_need(question, label, wants_list):
 def test_a_year_before_a_question_word_is_not_a_list():
     assert not need_of("Đợt thi đua cao điểm năm 2024 kéo dài đến ngày nào?").wants_list
     assert need_of("03 chương trình mục tiêu quốc gia nào được tích hợp?").wants_list
+
+
+@pytest.mark.parametrize(("question", "unit"), [
+    ("Vốn đầu tư tăng bình quân bao nhiêu mỗi năm?", None),
+    ("Thu ngân sách tăng bao nhiêu hằng năm?", None),
+    ("Tổng vốn là bao nhiêu tỷ đồng?", "ty dong"),
+    ("Cần bao nhiêu xe cứu thương?", "xe"),
+    ("Tỷ lệ hộ nghèo giảm bao nhiêu?", "%"),
+])
+def test_the_measure_asked_for_is_a_measure_not_a_frequency(question, unit):
+    assert asked_unit(strip_accents(question.lower())) == unit

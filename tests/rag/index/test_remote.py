@@ -89,6 +89,7 @@ def test_paused_killed_and_restarted_store(server, tmp_path, corpus_copy, minilm
     converse, _ = app.converse(QUESTION)  # the chat path says the same
     assert STORE_UNAVAILABLE in converse.notes
     assert app.lookup("33/KH-UBND") is not None  # reading the local copy of a document still works
+    assert any(f.kind == "deadline" for f in app.register())  # so does the register (the UI builds its tab from it)
 
     server.start()  # the same address and data: the app recovers without a restart
     time.sleep(settings.chroma_recheck_s)
