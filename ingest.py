@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings()
+    if settings.ingest_nice > 0 and hasattr(os, "nice"):
+        os.nice(settings.ingest_nice)  # batch work: questions served on this machine come first
     paths = args.paths or [settings.corpus_dir]
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -30,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         print(str(busy), file=sys.stderr)
         return 3
     print(format_report(report))
+    if report.stopped is not None:
+        return 4  # the store became unreachable: run again once it is back
     return 0 if report.ok else 1
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.config import Settings
+from rag.health import STORE_UNAVAILABLE
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -27,6 +28,9 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     started = time.perf_counter()
     answer = assistant.ask(args.question, k=args.k, doc_filter=doc_filter)
     latency = (time.perf_counter() - started) * 1000
+    if STORE_UNAVAILABLE in answer.notes:  # not an answer: the store could not be read
+        print(answer.text, file=sys.stderr)
+        return 4
     if args.json:
         record = answer_record(args.question, answer, latency, assistant.corpus, args.k or settings.top_k)
         print(json.dumps(record, ensure_ascii=False, indent=2))

@@ -22,6 +22,26 @@ class Settings(BaseSettings):
     chroma_host: str | None = None  # set to use a Chroma server (HttpClient) instead of embedded
     chroma_port: int = 8000
 
+    # A Chroma server is a network dependency (see docs/DEPLOYMENT.md): every call has a deadline,
+    # transient failures are retried a bounded number of times, and an outage is remembered so
+    # questions fail at once (with a message) instead of each waiting again.
+    chroma_ssl: bool = False  # https to the server (or to the TLS proxy in front of it)
+    chroma_ca_file: Path | None = None  # CA bundle that signed the server's certificate (None: the system's)
+    chroma_token: SecretStr | None = None  # sent on every request; the proxy in front of Chroma checks it
+    chroma_token_header: str = "Authorization"  # "Authorization" (sent as "Bearer <token>") or "X-Chroma-Token"
+    chroma_connect_timeout_s: float = 3.0
+    chroma_read_timeout_s: float = 5.0  # one attempt of a small read (the calls a question makes)
+    chroma_deadline_s: float = 8.0  # a small read with its retries: a question knows within this
+    # a Chroma server answers no query while it applies a write request: small requests keep a
+    # question's wait short while an ingest runs (docs/MEASUREMENTS.md, "Server mode"), at some
+    # ingest speed; the embedded store writes 5,000 chunks a request as before
+    chroma_write_rows: int = 50
+    chroma_write_timeout_s: float = 120.0  # one attempt of a write or bulk read (an ingest batch, a catch-up)
+    chroma_retries: int = 3  # further attempts after a transient failure (timeout, refused, dropped, 502-504)
+    chroma_backoff_s: float = 0.5  # first pause between attempts; doubles each time
+    chroma_recheck_s: float = 5.0  # after an outage, calls fail at once for this long, then one heartbeat
+    stale_after_s: float = 30.0  # the health view calls the local index stale once it lags the store this long
+
     # Embeddings
     embedding_model: str = "intfloat/multilingual-e5-small"
     # used when embedding_model cannot be loaded (offline): the project's own model in models/;
@@ -91,6 +111,7 @@ class Settings(BaseSettings):
     # Scale: how often a replica checks Chroma for changes (one small call), write batches, read caches
     lexical_refresh_s: float = 5.0
     ingest_batch_chunks: int = 2000  # chunks per store write; a crash leaves at most one batch to redo
+    ingest_nice: int = 10  # `python ingest.py` runs at this lower CPU priority: answers come first
     cached_texts: int = 32  # document texts a replica keeps in memory (the rest are read on demand)
     cached_chunks: int = 20000  # chunks a replica keeps in memory
 

@@ -8,9 +8,10 @@ stateless replicas can share one Chroma server.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from rag.answer.extractive import Context, ExtractiveAnswerer
@@ -19,11 +20,13 @@ from rag.config import Settings
 from rag.facts.extract import extract_facts
 from rag.facts.register import select
 from rag.facts.store import load_facts
+from rag.health import STORE_UNAVAILABLE, Health, unavailable_text
 from rag.index.chroma import Store
 from rag.index.corpus import CorpusView
 from rag.index.embeddings import Embedder, make_embedder, make_reranker
 from rag.index.lexical import LexicalIndex
 from rag.index.local import LocalIndex
+from rag.index.remote import StoreRefused, StoreUnavailable
 from rag.search.followup import Turn, leans_on_previous, resolve_followup
 from rag.search.lookup import lookup
 from rag.search.query import QueryInfo, analyze
@@ -49,63 +52,165 @@ def make_answerer(settings: Settings, retriever: Retriever, corpus: CorpusView, 
     return LLMAnswerer(extractive, chat_model or make_chat_model(settings))
 
 
+@dataclass(frozen=True)
+class View:
+    """What answers read, as of one snapshot of the local index; swapped whole, never mutated."""
+
+    corpus: CorpusView
+    lexical: LexicalIndex
+    retriever: Retriever
+    answerer: Any
+
+
 class Assistant:
-    """Answers questions over the index in `settings.index_dir` (or a Chroma server)."""
+    """Answers questions over the index in `settings.index_dir` (or a Chroma server).
+
+    With `background=True` (the UI) catching up with the store's writes happens in a thread:
+    questions never wait for a sync, they read the last complete view. A question is answered
+    only while the store is reachable (see `rag.health`); otherwise it gets a message saying so.
+    """
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, use_model: bool = True,
-                 chat_model: Any = None):
+                 chat_model: Any = None, background: bool = False):
         self.settings = settings
         self.chat_model = chat_model
+        self.background = background
         self.store = Store(settings)
         self.notice: str | None = None
         self.embedder = embedder
-        if self.embedder is None and use_model and self.store.embedding_model:
-            # queries must be embedded by the model that embedded the chunks
-            wanted = settings.model_copy(update={"embedding_model": self.store.embedding_model,
-                                                 "fallback_embedding_model": None})
-            self.embedder, self.notice = make_embedder(wanted)
-        elif self.embedder is None and use_model:
-            self.notice = "Chỉ mục chưa có vectơ (lập chỉ mục khi không có mô hình nhúng): chỉ tìm kiếm theo từ khóa (BM25)."
+        self._use_model = use_model
+        self._model_known = embedder is not None or not use_model
         self.reranker, rerank_notice = make_reranker(settings) if use_model else (None, None)
-        if rerank_notice:
-            self.notice = f"{self.notice} {rerank_notice}".strip() if self.notice else rerank_notice
+        self._rerank_notice = rerank_notice
         self.local = LocalIndex.for_settings(settings)
         self._seen: tuple[str, int] | None = None
         self._checked = 0.0
+        self._behind_since: float | None = None  # when this replica first saw the store ahead of its view
+        self._store_generation: int | None = None
+        self._outage_noted: float | None = None
+        self._catching_up = threading.Lock()
         self._facts: dict[str, list[Fact]] = {}
         self._facts_of: object = None  # the corpus view the register cache was built for
+        self._view = self._build()
         self.refresh(force=True)
+
+    @property
+    def corpus(self) -> CorpusView:
+        return self._view.corpus
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        return self._view.lexical
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._view.retriever
+
+    @property
+    def answerer(self) -> Any:
+        return self._view.answerer
 
     @property
     def mode(self) -> str:
         return f"lai (BM25 + {self.embedder.name})" if self.embedder else "chỉ từ khóa (BM25)"
 
+    def _know_model(self) -> bool:
+        """Load the model that embedded the store's chunks, once the store can say which; True when it just did."""
+        if self._model_known:
+            return False
+        name = self.store.embedding_model
+        self._model_known = True
+        if name:  # queries must be embedded by the model that embedded the chunks
+            wanted = self.settings.model_copy(update={"embedding_model": name, "fallback_embedding_model": None})
+            self.embedder, self.notice = make_embedder(wanted)
+        else:
+            self.notice = ("Chỉ mục chưa có vectơ (lập chỉ mục khi không có mô hình nhúng): chỉ tìm kiếm theo từ khóa "
+                           "(BM25).")
+        if self._rerank_notice:
+            self.notice = f"{self.notice} {self._rerank_notice}".strip() if self.notice else self._rerank_notice
+        return True
+
+    def _build(self) -> View:
+        corpus = CorpusView.load(self.local, self.settings.cached_texts, self.settings.cached_chunks)
+        lexical = LexicalIndex(corpus.source, corpus.remember)  # type: ignore[arg-type]
+        retriever = Retriever(self.settings, self.store, corpus, lexical, self.embedder, self.reranker)
+        return View(corpus, lexical, retriever, make_answerer(self.settings, retriever, corpus, lexical, self.chat_model))
+
     def refresh(self, force: bool = False) -> None:
         """Catch up with the store (checked at most every lexical_refresh_s, one small call).
 
-        Only documents written since the last look are re-indexed; the view, the retriever and
-        the answerer are then swapped in together, so a question in flight keeps its snapshot.
+        Only documents written since the last look are re-indexed; the view (corpus, retriever,
+        answerer) is then swapped in whole, so a question in flight keeps its snapshot. When the
+        store cannot be reached the view stays as it is and the store's health says since when.
         """
         now = time.monotonic()
         if not force and now - self._checked < self.settings.lexical_refresh_s:
             return
         self._checked = now
-        state = self.store.state()
-        if not force and state == self._seen:
+        try:
+            state = self.store.state()
+            model_changed = self._know_model()
+        except StoreUnavailable as down:
+            self._note_outage(down.since)
             return
-        self.local.sync(self.store, wait=False)  # busy: another process (an ingest) is updating it
-        self._seen = state if self.local.state() == state else None
-        corpus = CorpusView.load(self.local, self.settings.cached_texts, self.settings.cached_chunks)
-        lexical = LexicalIndex(corpus.source, corpus.remember)  # type: ignore[arg-type]
-        retriever = Retriever(self.settings, self.store, corpus, lexical, self.embedder, self.reranker)
-        answerer = make_answerer(self.settings, retriever, corpus, lexical, self.chat_model)
-        self.corpus, self.lexical, self.retriever, self.answerer = corpus, lexical, retriever, answerer
+        self._note_outage(None)
+        self._store_generation = state[1]
+        if not force and not model_changed and state == self._seen:
+            self._behind_since = None
+            return
+        if self._behind_since is None:
+            self._behind_since = time.time()
+        if self.background and not force:
+            if self._catching_up.acquire(blocking=False):
+                threading.Thread(target=self._catch_up, args=(state, True), name="catch-up", daemon=True).start()
+            return
+        with self._catching_up:
+            self._catch_up(state)
+
+    def _catch_up(self, state: tuple[str, int], locked: bool = False) -> None:
+        try:
+            self.local.sync(self.store, wait=False)  # busy: another process (an ingest) is updating it
+            self._seen = state if self.local.state() == state else None
+            self._view = self._build()
+            if self._seen is not None:
+                self._behind_since = None
+        except StoreUnavailable as down:  # the view stays; the health view says the store is down
+            self._note_outage(down.since)
+        finally:
+            if locked:
+                self._catching_up.release()
+
+    def _note_outage(self, since: float | None) -> None:
+        """Record outages in the local index (for `python -m rag docs` on this machine), on changes only."""
+        if since != self._outage_noted:
+            self._outage_noted = since
+            self.local.note_outage(since)
+
+    def health(self) -> Health:
+        """The store's reachability and how far this replica's view lags it (see `rag.health`)."""
+        lagging = self._behind_since is not None and time.time() - self._behind_since >= self.settings.stale_after_s
+        return Health(self.store.health, self.store.remote, self.local.state()[1], self._store_generation,
+                      self._behind_since if lagging else None, self.local.synced_at(), None, time.time())
+
+    def _unavailable(self, down: StoreUnavailable | None = None) -> Answer | None:
+        """The answer a question gets while the store cannot be read (None while it can)."""
+        if down is None:
+            health = self.store.health
+            if health.up:
+                return None
+            kind = StoreRefused if health.refused else StoreUnavailable
+            down = kind(health.where, health.reason, health.since)
+        return Answer(text=unavailable_text(down), citations=(), abstained=True, notes=(STORE_UNAVAILABLE,))
 
     def ask(self, question: str, k: int | None = None, doc_filter: Sequence[str] | None = None) -> Answer:
-        """Answer one question (extractive, verified)."""
+        """Answer one question (extractive, verified), or say the store cannot be read."""
         self.refresh()
-        info = analyze(question, self.corpus.places)
-        return self.answerer.answer(info, k or self.settings.top_k, doc_filter)
+        view = self._view
+        try:
+            return self._unavailable() or view.answerer.answer(
+                analyze(question, view.corpus.places), k or self.settings.top_k, doc_filter)
+        except StoreUnavailable as down:
+            return self._unavailable(down)  # type: ignore[return-value]
 
     def converse(self, question: str, previous: Turn | None = None, k: int | None = None,
                  doc_filter: Sequence[str] | None = None) -> tuple[Answer, Turn]:
@@ -113,10 +218,11 @@ class Assistant:
         inherits its documents and, when it says little of its own, its topic and the kind of
         answer it asked for."""
         self.refresh()
+        view = self._view
         context = None
         resolved = question
         if previous is not None and leans_on_previous(question):
-            own = analyze(question, self.corpus.places)
+            own = analyze(question, view.corpus.places)
             own_need = need_of(question)
             resolved, terms = question, tuple[str, ...]()
             if len(own.terms) < 4:
@@ -128,18 +234,23 @@ class Assistant:
                 terms = previous.terms
             need = own_need if own_need.kinds else need_of(previous.resolved)
             context = Context(previous.doc_ids, terms, need, previous.answer)
-        info = analyze(resolved, self.corpus.places)
-        answer = self._answer(info, k or self.settings.top_k, doc_filter, context)
+        info = analyze(resolved, view.corpus.places)
+        try:
+            answer = self._unavailable() or self._answer(view, info, k or self.settings.top_k, doc_filter, context)
+        except StoreUnavailable as down:
+            answer = self._unavailable(down)  # type: ignore[assignment]
         docs = tuple(dict.fromkeys(c.doc_id for c in answer.citations)) or (
             tuple(dict.fromkeys(p.chunk.doc_id for p in answer.passages[:1])))
         topic = (previous.topic or previous.resolved) if context is not None and previous is not None else resolved
         return answer, Turn(question=question, resolved=resolved, doc_ids=docs, terms=info.terms,
                             answer="" if answer.abstained else answer.text.split(" — ", 1)[0][:80], topic=topic)
 
-    def _answer(self, info: QueryInfo, k: int, doc_filter: Sequence[str] | None, context: Context | None) -> Answer:
-        if isinstance(self.answerer, ExtractiveAnswerer):
-            return self.answerer.answer(info, k, doc_filter, context)
-        return self.answerer.answer(info, k, doc_filter)  # type: ignore[no-any-return]
+    @staticmethod
+    def _answer(view: View, info: QueryInfo, k: int, doc_filter: Sequence[str] | None,
+                context: Context | None) -> Answer:
+        if isinstance(view.answerer, ExtractiveAnswerer):
+            return view.answerer.answer(info, k, doc_filter, context)
+        return view.answerer.answer(info, k, doc_filter)  # type: ignore[no-any-return]
 
     def lookup(self, reference: str) -> dict[str, Any] | None:
         """Citation lookup: '33/KH-UBND mục IV' → the document and the clause(s)."""
@@ -163,7 +274,10 @@ class Assistant:
         """doc_id → its facts: stored at ingest when fresh, else extracted now (kept until the index changes)."""
         self.refresh()
         if self._facts_of is not self.corpus:  # refresh() swaps in a new view when the store changed
-            stored = load_facts(self.store)
+            try:
+                stored = load_facts(self.store)
+            except StoreUnavailable:  # the same extraction, from this replica's copy (the banner gives its age)
+                stored = {}
             registers = {}
             for doc_id in self.corpus.metas:
                 record = stored.get(doc_id)

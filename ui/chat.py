@@ -8,6 +8,7 @@ from typing import Any
 
 import gradio as gr
 
+from rag.health import STORE_UNAVAILABLE
 from rag.search.followup import Turn
 from rag.types import Answer
 from ui.core import App
@@ -77,7 +78,7 @@ class Chat:
         session.asked += 1
         number = session.asked
         session.answers = [*session.answers, (number, question, answer)][-KEEP_ANSWERS:]
-        hint = language_hint(question) if answer.abstained else None
+        hint = language_hint(question) if answer.abstained and STORE_UNAVAILABLE not in answer.notes else None
         resolved = turn.resolved if turn.resolved != question else None
         shown = answer_html(number, answer, self.app.corpus, resolved, hint)
         history = [*(history or []), {"role": "user", "content": question_html(question)},

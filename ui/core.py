@@ -22,7 +22,7 @@ class App:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.lock = threading.Lock()
-        self.assistant = Assistant(settings)
+        self.assistant = Assistant(settings, background=True)  # questions never wait for a catch-up
 
     @property
     def corpus(self) -> Any:
@@ -34,6 +34,8 @@ class App:
         text = f"**Chế độ tìm kiếm:** {a.mode} · **{n}** văn bản, **{a.corpus.chunk_count}** đoạn trong chỉ mục."
         if a.notice:
             text += f"\n\n⚠ {a.notice}"
+        for line in a.health().lines():  # the store down, or this machine's index lagging it: since when
+            text += f"\n\n⚠ {line}"
         if n == 0:
             text += "\n\n⚠ Chỉ mục chưa có văn bản nào: hãy nạp văn bản ở tab **Văn bản**."
         return text

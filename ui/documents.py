@@ -14,6 +14,7 @@ from typing import Any
 import gradio as gr
 
 from rag.cli import documents
+from rag.index.remote import StoreUnavailable
 from rag.ingest.loaders import SUPPORTED
 from rag.ingest.pipeline import IndexBusy, IngestReport, ingest, remove_document
 from rag.types import DocMeta
@@ -61,7 +62,8 @@ class Documents:
 
     # ------------------------------------------------------------ page-wide state
     def table(self) -> str:
-        return documents_table(documents(self.app.settings))
+        corpus = self.app.corpus  # the local view: readable while the store is down
+        return documents_table(documents(self.app.settings, {d: corpus.record(d) for d in corpus.metas}))
 
     def page(self, filters: Sequence[str | None] = (None, None, None), picked: str | None = None) -> tuple[Any, ...]:
         """(banner, table, doc filter, type filter, year filter, document picker) as of now."""
@@ -127,6 +129,10 @@ class Documents:
             lines += [f"- ✓ {esc(d)} — {kind}: {self._label(d)}, {corpus.record(d).get('n_chunks', 0)} đoạn" for d in ids]
         lines += [f"- = {esc(d)} — không đổi (đã có trong chỉ mục)" for d in report.unchanged]
         lines += [f"- ✗ **{esc(Path(f.path).name)}**: {f.reason}. Cách xử lý: {f.fix}." for f in report.failed]
+        if report.stopped is not None:
+            at = esc(Path(report.stopped_at).name) if report.stopped_at else "tệp đầu tiên"
+            lines.append(f"- ✗ Đã dừng ở **{at}**: {esc(report.stopped)}. Các tệp trước đó đã được nạp; hãy tải lên "
+                         "lại các tệp còn lại khi kho hoạt động.")
         lines += notes
         total = f"Chỉ mục có {len(corpus.metas)} văn bản, {corpus.chunk_count} đoạn."
         return "\n".join(lines + ["", total])
@@ -188,6 +194,8 @@ class Documents:
                 record = remove_document(self.app.settings, doc_id)
             except IndexBusy as busy:
                 return f"✗ {busy}"
+            except StoreUnavailable as down:
+                return f"✗ {down.message()}. Chưa gỡ văn bản nào: hãy thử lại khi kho hoạt động."
             self.app.refresh(force=True)
         if record is None:
             return f"Văn bản {esc(doc_id)} không còn trong chỉ mục (có thể đã được gỡ ở nơi khác)."

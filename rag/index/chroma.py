@@ -6,15 +6,19 @@ are always passed in: Chroma's default embedding function would download an Engl
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
 from rag.config import Settings
+from rag.index import remote
 from rag.types import Chunk, DocMeta, PageSpan, SourceDoc
 
 _NO_MODEL = ""
@@ -61,22 +65,86 @@ def meta_from_record(md: dict[str, Any]) -> DocMeta:
     return DocMeta(**{k: md[k] for k in _META_FIELDS if k in md})
 
 
+def _bulk(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Calls of this method move whole batches (writes, or reads of many chunks and texts): the long deadline."""
+    @functools.wraps(method)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with remote.bulk():
+            return method(*args, **kwargs)
+    return run
+
+
 class Store:
-    """The chunk and document collections of one index."""
+    """The chunk and document collections of one index.
+
+    With a Chroma server (`RAG_CHROMA_HOST`) the connection is opened on first use and every call
+    runs through a `Guard` (deadlines, bounded retries, circuit breaker): an unreachable server
+    raises `StoreUnavailable` within seconds, never hangs. The embedded store is opened at once.
+    """
 
     def __init__(self, settings: Settings):
+        self.settings = settings
+        self.name = settings.collection
+        self.remote = bool(settings.chroma_host)
+        self.where = remote.where(settings) if self.remote else str(settings.chroma_dir)
+        self.guard = remote.Guard(settings, self.where, self.remote, probe=self._probe)
+        self._lock = threading.RLock()  # the guard's probe may connect while _ensure holds it
+        self._raw: Any = None  # the chromadb client itself (no guard): for probes and for opening
+        self._client: Any = None
+        self._chunks: Any = None
+        self._docs: Any = None
+        if not self.remote:
+            self._connect()
+
+    @property
+    def health(self) -> remote.StoreHealth:
+        """Up, or down since when and why (as the last calls found it)."""
+        return self.guard.health
+
+    def _connect(self) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        if settings.chroma_host:
-            self.client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
-                                              settings=chroma_settings)
+        if self._client is not None:
+            return
+        if self.remote:
+            raw = remote.connect(self.settings)
         else:
-            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
-        self.name = settings.collection
+            self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+            raw = chromadb.PersistentClient(path=str(self.settings.chroma_dir),
+                                            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+        self._raw = raw
         self._open()
+        self._client = remote.Proxy(raw, self.guard)
+
+    def _probe(self) -> None:
+        """A quick sign of life (the guard's recheck after an outage): a heartbeat, or connecting."""
+        if self._client is None:
+            with self._lock:
+                self._connect()
+                return
+        self._raw.heartbeat()
+
+    def _ensure(self) -> None:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self.guard.call(self._connect, write=True)
+
+    @property
+    def client(self) -> Any:
+        self._ensure()
+        return self._client
+
+    @property
+    def chunks(self) -> Any:
+        self._ensure()
+        return self._chunks
+
+    @property
+    def docs(self) -> Any:
+        self._ensure()
+        return self._docs
 
     def _open(self) -> None:
         from chromadb import FtsIndexConfig, HnswIndexConfig, Schema, VectorIndexConfig
@@ -84,18 +152,19 @@ class Store:
         # Chroma's own full-text index is never queried (the lexical index is ours) and it made every
         # write pay for trigram postings of whole documents: off for the collections this code creates.
         schema = Schema().delete_index(FtsIndexConfig(), key="#document")
-        self.chunks = self.client.get_or_create_collection(
+        chunks = self._raw.get_or_create_collection(
             self.name, embedding_function=None, metadata={"embedding_model": _NO_MODEL, "dim": 1}, schema=schema)
         # Chroma keeps its write log until the vector segment is persisted, every `sync_threshold`
         # records (1,000 by default), and every write re-reads that log: for the document collection,
         # which rarely reaches 1,000 records but holds whole texts, each write cost grew with the corpus.
         docs_schema = Schema().delete_index(FtsIndexConfig(), key="#document").create_index(
             VectorIndexConfig(embedding_function=None, hnsw=HnswIndexConfig(sync_threshold=_DOCS_SYNC, batch_size=_DOCS_SYNC)))
-        self.docs = self.client.get_or_create_collection(
+        docs = self._raw.get_or_create_collection(
             f"{self.name}-documents", embedding_function=None, metadata={"generation": 0}, schema=docs_schema)
-        hnsw: dict[str, Any] = dict((self.docs.configuration or {}).get("hnsw") or {})  # type: ignore[call-overload]
+        hnsw: dict[str, Any] = dict((docs.configuration or {}).get("hnsw") or {})
         if int(hnsw.get("sync_threshold", _DOCS_SYNC)) > _DOCS_SYNC:  # an index made before this setting
-            self.docs.modify(configuration={"hnsw": {"sync_threshold": _DOCS_SYNC, "batch_size": _DOCS_SYNC}})
+            docs.modify(configuration={"hnsw": {"sync_threshold": _DOCS_SYNC, "batch_size": _DOCS_SYNC}})
+        self._chunks, self._docs = remote.Proxy(chunks, self.guard), remote.Proxy(docs, self.guard)
 
     # ------------------------------------------------------------ embedding model of the index
     @property
@@ -121,7 +190,7 @@ class Store:
             return False
         self.client.delete_collection(self.name)
         self.client.delete_collection(f"{self.name}-documents")
-        self._open()
+        self.guard.call(self._open, write=True)
         self.chunks.modify(metadata={"embedding_model": name, "dim": dim})
         return True
 
@@ -133,10 +202,17 @@ class Store:
         the index is emptied for another embedding model. One small call, whatever the index size.
         """
         docs = self.client.get_collection(self.docs.name)
+        if docs.id != self.docs.id:  # emptied and re-created by another process (another embedding model)
+            self.guard.call(self._open, write=True)
         return str(docs.id), int((docs.metadata or {}).get("generation", 0))
 
+    def changed_at(self) -> float | None:
+        """When the last committed write happened (None for an index written before this was kept)."""
+        value = (self.client.get_collection(self.docs.name).metadata or {}).get("changed_at")
+        return float(value) if value is not None else None
+
     def _bump(self, generation: int) -> None:
-        self.docs.modify(metadata={"generation": generation})
+        self.docs.modify(metadata={"generation": generation, "changed_at": time.time()})
 
     # ------------------------------------------------------------ writes
     def replace_document(self, doc: SourceDoc, meta: DocMeta, chunks: Sequence[Chunk],
@@ -144,6 +220,7 @@ class Store:
         """Swap in a document's chunks, then record it: a crash in between leaves it to redo."""
         self.replace_documents([(doc, meta, chunks, vectors)], extra)
 
+    @_bulk
     def replace_documents(self, items: Sequence[tuple[SourceDoc, DocMeta, Sequence[Chunk], np.ndarray | None]],
                           extra: dict[str, Any]) -> tuple[int, dict[str, dict[str, Any]]]:
         """Swap in the chunks of many documents in a few calls; returns the new generation and the records.
@@ -171,7 +248,9 @@ class Store:
             self.chunks.modify(metadata={**(self.chunks.metadata or {}), "partial": True})
         rows = [(c, meta, None if vectors is None else vectors[i])
                 for _, meta, chunks, vectors in items for i, c in enumerate(chunks)]
-        batch = max(1, min(5000, self.client.get_max_batch_size()))
+        # a server answers no query while it applies a request: small ones keep questions quick during an ingest
+        per_request = self.settings.chroma_write_rows if self.remote else 5000
+        batch = max(1, min(per_request, self.client.get_max_batch_size()))
         for i in range(0, len(rows), batch):
             part = rows[i:i + batch]
             embeddings = np.stack([v if v is not None else np.zeros(dim, dtype=np.float32) for _, _, v in part])
@@ -197,6 +276,7 @@ class Store:
     def delete_document(self, doc_id: str) -> None:
         self.delete_documents([doc_id])
 
+    @_bulk
     def delete_documents(self, doc_ids: Sequence[str]) -> int:
         """Remove documents: pending first, then their chunks, then their records (crash-safe the same way)."""
         if not doc_ids:
@@ -221,11 +301,13 @@ class Store:
         """Records (ready or pending) written after `generation`; every record when it is 0."""
         return self._records({"generation": {"$gt": generation}} if generation > 0 else None)
 
+    @_bulk
     def records_of(self, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Records of the given documents (ready or pending)."""
         got = self.docs.get(ids=list(doc_ids), include=["metadatas"])
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)}
 
+    @_bulk
     def _records(self, where: Any, page_size: int = 5000) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         offset = 0
@@ -236,6 +318,7 @@ class Store:
                 return out
             offset += page_size
 
+    @_bulk
     def doc_ids(self, page_size: int = 20000) -> set[str]:
         """The id of every document record (ready or pending)."""
         out: set[str] = set()
@@ -252,6 +335,7 @@ class Store:
         items = sorted((k, v.get("sha256", ""), v.get("n_chunks", 0)) for k, v in self.manifest().items())
         return hashlib.sha256(json.dumps([items, self.embedding_model]).encode()).hexdigest()[:16]
 
+    @_bulk
     def chunks_of_documents(self, doc_ids: Sequence[str], page_size: int = 5000) -> dict[str, list[Chunk]]:
         """doc_id → its chunks (any order), paged so a large batch is not pulled in one response."""
         out: dict[str, list[Chunk]] = {d: [] for d in doc_ids}
@@ -267,6 +351,7 @@ class Store:
             offset += page_size
         return out
 
+    @_bulk
     def get_documents(self, doc_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """doc_id → (normalized text, record) for the known ones."""
         got = self.docs.get(ids=list(doc_ids), include=["documents", "metadatas"])
@@ -277,7 +362,8 @@ class Store:
         """Every chunk, paged so a large index is not pulled in one response."""
         offset = 0
         while True:
-            got = self.chunks.get(include=["documents", "metadatas"], limit=page_size, offset=offset)
+            with remote.bulk():
+                got = self.chunks.get(include=["documents", "metadatas"], limit=page_size, offset=offset)
             ids = got["ids"]
             if not ids:
                 return

@@ -17,6 +17,7 @@ import json
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -118,6 +119,49 @@ class LocalIndex:
         """(store collection id, store generation) this index reflects."""
         return self._get("collection") or "", int(self._get("generation") or 0)
 
+    def synced_at(self) -> float | None:
+        """When this index last reached the store's generation (None: never)."""
+        value = self._get("synced_at")
+        return float(value) if value else None
+
+    def note_outage(self, since: float | None) -> None:
+        """Remember when this machine found the store unreachable (None: reachable again), for the health view."""
+        with self._db_lock:
+            if since is None:
+                self.db.execute("DELETE FROM state WHERE key = 'store_down_since'")
+            else:
+                self.db.execute("INSERT OR REPLACE INTO state VALUES ('store_down_since', ?)", (repr(since),))
+
+    @staticmethod
+    def peek_records(folder: Path) -> dict[str, dict[str, Any]]:
+        """doc_id → record of the documents in the index in `folder`, read-only ({} when there is none)."""
+        path = folder / "docs.sqlite"
+        if not path.exists():
+            return {}
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return {str(d): json.loads(r) for d, r in db.execute("SELECT doc_id, record FROM docs")}
+        except sqlite3.Error:
+            return {}
+        finally:
+            db.close()
+
+    @staticmethod
+    def peek(folder: Path) -> dict[str, str]:
+        """The state table of the index in `folder`, read without creating anything ({} when there is none)."""
+        path = folder / "docs.sqlite"
+        if not path.exists():
+            return {}
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            state = {str(k): str(v) for k, v in db.execute("SELECT key, value FROM state")}
+            state["documents"] = str(db.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
+            return state
+        except sqlite3.Error:
+            return {}
+        finally:
+            db.close()
+
     def _wipe(self) -> None:
         with self._db_lock:
             self.db.execute("DROP TABLE IF EXISTS docs")
@@ -214,6 +258,7 @@ class Updater:
     def set_state(self, collection: str, generation: int) -> None:
         self.local._set("collection", collection)
         self.local._set("generation", str(generation))
+        self.local._set("synced_at", repr(time.time()))
 
     def apply(self, docs: Iterable[DocUpdate], removed: Sequence[str] = ()) -> None:
         """Replace these documents and drop the removed ones: chunks first, then records.

@@ -32,6 +32,7 @@ from rag.index.chroma import Store
 from rag.index.embeddings import Embedder, make_embedder
 from rag.index.lexical import LexicalIndex
 from rag.index.local import DocUpdate, LocalIndex, Updater
+from rag.index.remote import StoreUnavailable
 from rag.ingest.chunking import build_chunks
 from rag.ingest.header import parse_meta_and_layout
 from rag.ingest.loaders import LoadError, check_file, doc_id_for, file_sha256, iter_files, load_document
@@ -72,10 +73,12 @@ class IngestReport:
     embedding_model: str | None = None
     notice: str | None = None  # why the run is lexical-only, when it is
     rebuilt: bool = False
+    stopped: str | None = None  # why the run stopped before the end (the store became unreachable)
+    stopped_at: str | None = None  # the first file not written: the next run resumes there
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and self.stopped is None
 
 
 def parse_document(doc: SourceDoc, settings: Settings) -> tuple[DocMeta, list[Chunk]]:
@@ -236,7 +239,9 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
 
     Document ids are paths relative to the folder given (or to `root` when set: uploads are
     ingested relative to the index folder, so they live under `uploads/` and never take the id
-    of a corpus file).
+    of a corpus file). When the store becomes unreachable the run stops cleanly: the batches
+    written stay, `report.stopped_at` names the first file not written, and the next run
+    resumes there (files already written are skipped by their checksum).
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -253,16 +258,34 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
             embedder, report.notice = make_embedder(settings)
         elif not use_model:
             report.notice = "Chạy không dùng mô hình nhúng: chỉ tìm kiếm theo từ khóa (BM25)."
-        store = Store(settings)
-        if embedder is not None:
-            report.rebuilt = store.adopt_model(embedder.name, embedder.dim)
-            report.embedding_model = embedder.name
-        current_model = embedder.name if embedder else ""
-        manifest = store.manifest(include_pending=True)
         files = list(iter_files(paths))
-        bar = tqdm(files, desc="Nạp văn bản", unit="tệp", disable=progress is not None or len(files) < 2)
-        with ExitStack() as stack:
-            writer = _BatchWriter(store, settings, embedder, stack)
+        store = Store(settings)
+        try:
+            _ingest_files(files, store, settings, embedder, report, root, prune, progress, failures)
+        except StoreUnavailable as down:  # stop cleanly: the batches written stay, the next run resumes
+            report.stopped = down.message()
+            report.stopped_at = report.stopped_at or (str(files[0][0]) if files else None)
+    finally:
+        failures.removeHandler(handler)
+        handler.close()
+        lock.release()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_files(files: list[tuple[Path, Path]], store: Store, settings: Settings, embedder: Embedder | None,
+                  report: IngestReport, root: Path | None, prune: bool, progress: Progress | None,
+                  failures: logging.Logger) -> None:
+    """The body of `ingest`: each file loaded and parsed, then written with its batch."""
+    if embedder is not None:
+        report.rebuilt = store.adopt_model(embedder.name, embedder.dim)
+        report.embedding_model = embedder.name
+    current_model = embedder.name if embedder else ""
+    manifest = store.manifest(include_pending=True)
+    bar = tqdm(files, desc="Nạp văn bản", unit="tệp", disable=progress is not None or len(files) < 2)
+    with ExitStack() as stack:
+        writer = _BatchWriter(store, settings, embedder, stack)
+        try:
             for n, (file, found_in) in enumerate(bar, start=1):
                 base = root or found_in
                 doc_id = doc_id_for(file, base)
@@ -288,23 +311,31 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
                     report.unchanged.append(doc_id)
                     continue
                 doc, meta, chunks = prepared
-                writer.add(doc, meta, chunks)  # written with the batch: embedded, stored, locally indexed
                 # a pending record without a sha256 is a document whose first write was interrupted
                 (report.updated if known and known.get("sha256") else report.added).append(doc_id)
                 report.chunks_written += len(chunks)
+                writer.add(doc, meta, chunks)  # written with the batch: embedded, stored, locally indexed
             writer.flush()
-            if prune:
-                gone = [d for d, r in manifest.items() if not Path(str(r.get("source", ""))).exists()]
-                writer.remove(gone)
-                report.pruned.extend(gone)
-        report.total_docs = len(store.manifest())
-        report.total_chunks = store.count()
-    finally:
-        failures.removeHandler(handler)
-        handler.close()
-        lock.release()
-    report.seconds = time.perf_counter() - started
-    return report
+        except StoreUnavailable:
+            _unwritten(report, writer)
+            raise
+        if prune:
+            gone = [d for d, r in manifest.items() if not Path(str(r.get("source", ""))).exists()]
+            writer.remove(gone)
+            report.pruned.extend(gone)
+    report.total_docs = len(store.manifest())
+    report.total_chunks = store.count()
+
+
+def _unwritten(report: IngestReport, writer: _BatchWriter) -> None:
+    """The batch the store refused is not written: take it out of the report and name its first file."""
+    if not writer.pending:
+        return
+    report.stopped_at = writer.pending[0][0].path
+    lost = {doc.doc_id for doc, _, _ in writer.pending}
+    report.added = [d for d in report.added if d not in lost]
+    report.updated = [d for d in report.updated if d not in lost]
+    report.chunks_written -= sum(len(chunks) for _, _, chunks in writer.pending)
 
 
 def remove_document(settings: Settings, doc_id: str) -> dict[str, object] | None:
@@ -345,11 +376,18 @@ def format_report(report: IngestReport) -> str:
         lines.append(f"⚠ {report.notice}")
     if report.rebuilt:
         lines.append("ℹ Mô hình nhúng đã đổi: chỉ mục được tạo lại từ đầu.")
+    totals = (f"chỉ mục có {report.total_docs} văn bản, {report.total_chunks} đoạn" if report.stopped is None
+              else "dừng giữa chừng")
     lines.append(
         f"Đã nạp: {len(report.added)} mới, {len(report.updated)} cập nhật, {len(report.unchanged)} không đổi, "
         f"{len(report.pruned)} đã gỡ, {len(report.failed)} lỗi — {report.chunks_written} đoạn mới ghi; "
-        f"chỉ mục có {report.total_docs} văn bản, {report.total_chunks} đoạn ({report.seconds:.1f} giây)."
+        f"{totals} ({report.seconds:.1f} giây)."
     )
     for fail in report.failed:
         lines.append(f"✗ {fail.path}: {fail.reason}. Cách xử lý: {fail.fix}.")
+    if report.stopped is not None:
+        at = f"ở tệp {report.stopped_at}" if report.stopped_at else "trước khi đọc tệp nào"
+        lines.append(f"✗ Đã dừng {at}: {report.stopped}. Các tệp trước đó đã được ghi vào kho và vẫn dùng được. "
+                     "Khi kho hoạt động lại, chạy lại đúng lệnh này: việc nạp tiếp tục từ tệp đó (tệp đã ghi được "
+                     "bỏ qua), chỉ mục sẽ giống hệt một lần nạp liền mạch.")
     return "\n".join(lines)
