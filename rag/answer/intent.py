@@ -136,6 +136,8 @@ def _need_of(question: str) -> Need:
     asks_how_many = "mấy" in key if has_diacritics(question) else re.search(r"\bmay (?!bay|moc|tinh|phun)\w", folded)
     if asks_how_many:
         folded += " __may__"
+    if has_diacritics(question) and "hạn" not in key:  # 'dây hàn', 'Hàn Quốc' fold to the 'hạn' of a deadline
+        folded = re.sub(r"\bhan\b", "__han__", folded)
     wants_list = bool(_LIST.search(folded))
     if wants_list and _GENERIC_LIST.search(folded):
         return Need(wants_list=True, label="list")  # 'gồm những ai/gì': the list itself is the answer

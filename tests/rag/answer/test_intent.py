@@ -36,6 +36,13 @@ def test_need(question, label, wants_list):
         assert (need.label, need.wants_list) == (label, wants_list), asked
 
 
+def test_a_word_that_folds_to_han_is_no_deadline_when_the_marks_say_otherwise():
+    assert need_of("Trong dây hàn Kester 275, bạc chiếm tỷ lệ bao nhiêu?").label == "quantity"
+    assert need_of("Kim ngạch xuất khẩu sang Hàn Quốc đạt bao nhiêu?").label == "quantity"
+    assert need_of("Hạn nộp hồ sơ đi Hàn Quốc là khi nào?").label == "date"
+    assert need_of("han nop ho so la khi nao").label == "date"  # typed without marks: still a deadline
+
+
 def test_a_year_before_a_question_word_is_not_a_list():
     assert not need_of("Đợt thi đua cao điểm năm 2024 kéo dài đến ngày nào?").wants_list
     assert need_of("03 chương trình mục tiêu quốc gia nào được tích hợp?").wants_list
