@@ -43,6 +43,8 @@ _RULES: tuple[tuple[str, re.Pattern[str], Need], ...] = (
                           r"ke hoach|nhung quyet dinh)|bai bo (quyet dinh|van ban|nhung)|can cu (vao )?(thong tu|nghi dinh|"
                           r"quyet dinh|luat|van ban|nghi quyet)|so hieu|mang so)"),
      Need(("docref",), strict=True, label="docref")),
+    ("code", re.compile(r"\bma (hs|so|so hs|so thue|hang hoa|so hang hoa)\b(?! (ho so|dinh danh)\b)(?:\s\w+){0,6}?\s(nao|la gi|gi|la bao nhieu|bao nhieu)\b"),
+     Need(("code",), strict=True, label="code")),
     ("time", re.compile(r"\b(may gio|khung gio|gio nao|luc may gio|tu may gio|den may gio|truoc may gio)\b"),
      Need(("time", "duration"), strict=True, label="time")),
     ("duration", re.compile(r"\b(bao lau|trong bao|may ngay|bao nhieu ngay|bao nhieu gio|bao nhieu thang|"

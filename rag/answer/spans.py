@@ -62,6 +62,9 @@ AGENCY = re.compile(
     r"|thống kê|tài chính|bảo hiểm)(?:\s+(?:cấp\s+(?:tỉnh|xã|huyện|trung ương)|nơi\s+[^,.;]{3,40}))?)"
 )
 PERSON = re.compile(r"(?<![\w])(?:[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+\s+){1,4}[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+(?![\w])")
+# a classification or register code: an HS tariff line ('8311.30.00'), a number after 'mã số'
+CODE = re.compile(r"(?<![\w.,])\d{4}(?:\.\d{2}){1,3}(?!\w|[.,]\d)|(?<=[Mm]ã số )\d{6,14}(?!\w)|(?<=[Mm]ã số: )\d{6,14}(?!\w)"
+                  r"|(?<=[Mm]ã số thuế )\d{10}(?:-\d{3})?(?!\w)|(?<=[Mm]ã số thuế: )\d{10}(?:-\d{3})?(?!\w)")
 DOCREF = re.compile(
     r"(?:(?:Quyết định|Nghị định|Nghị quyết|Thông tư|Chỉ thị|Kế hoạch|Công văn|Thông báo|Luật|Tờ trình|Văn bản)\s+(?:số\s+)?)?"
     r"\d{1,5}(?:/\d{4})?/[A-ZĐ][\wĐđ]*(?:-[\wĐđ]+)*"
@@ -137,6 +140,8 @@ def find_spans(text: str, kinds: tuple[str, ...] = ("quantity", "date", "recurri
                   if len(m.group(0).split()) >= 2]
     if "docref" in kinds:
         found += [Span("docref", m.start(), m.end(), m.group(0)) for m in DOCREF.finditer(text)]
+    if "code" in kinds:
+        found += [Span("code", m.start(), m.end(), m.group(0)) for m in CODE.finditer(text)]
     if "person" in kinds:
         found += [Span("person", m.start(), m.end(), m.group(0)) for m in PERSON.finditer(text)]
     return sorted(found, key=lambda s: (s.start, -s.end))

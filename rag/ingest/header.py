@@ -24,6 +24,7 @@ _TYPE_BY_CODE = {
 _DECOR = re.compile(r"^[#*|\s]+|[*|\s]+$")
 _NUMBER_LINE = re.compile(r"^(?:Số|[\w ]{0,20}số)\s*:?\s*(.*)$", re.I)
 _NUMBER = re.compile(r"^(\d*)\s*/\s*([0-9A-Za-zĐđ\-/]+)")
+_PARTY_NUMBER = re.compile(r"^(\d+)\s*-\s*([A-ZĐ]{1,4}/[A-ZĐ]{1,4})\b")  # 'Số 66-NQ/TW': the Party's numbering
 _DATE = r"(ngày\s*(\d{0,2})\s*(?:tháng|/)\s*(\d{0,2})\s*(?:năm|/)\s*(\d{4}))"
 _PLACE_DATE = re.compile(r"^([^\d,:;|]{2,40}?),\s*" + _DATE, re.I)
 _PLACE_DATE_ANY = re.compile(r"(?<!\w)((?:TP\.\s*)?(?:[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+\s+){0,4}[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+),\s*" + _DATE)
@@ -115,7 +116,8 @@ def _find_header(lines: list[Line]) -> dict[str, object]:
             if "number_raw" not in found and re.fullmatch(r"Số\s*:?", cell):
                 found["number_alone"] = i  # 'Số:' with the number on the next line
                 continue
-            if found.get("number_alone") == i - 1 and "number_raw" not in found and _NUMBER.match(cell):
+            if found.get("number_alone") == i - 1 and "number_raw" not in found and (
+                    _NUMBER.match(cell) or _PARTY_NUMBER.match(cell)):
                 cell = f"Số: {cell}"
             if "number_raw" not in found and (m := _NUMBER_LINE.match(cell)) and "/" in m.group(1):
                 found["number_raw"], found["number_index"] = m.group(1), i
@@ -270,10 +272,14 @@ def parse_meta_and_layout(text: str) -> tuple[DocMeta, Layout]:
         layout = Layout(lines[0].end, min(body_start, body_end), body_end, closings, appendices)
         return replace(meta, about=about_text(text, layout)), layout
     number = doc_type = None
-    if "number_raw" in head and (m := _NUMBER.match(str(head["number_raw"]).replace("*", "").strip())):
+    raw = str(head.get("number_raw", "")).replace("*", "").strip()
+    if "number_raw" in head and (m := _NUMBER.match(raw)):
         symbol = m.group(2)
         number = f"{m.group(1)}/{symbol}" if m.group(1) else None
         doc_type = _type_from_number(symbol)
+    elif party := _PARTY_NUMBER.match(raw):
+        number = f"{party.group(1)}-{party.group(2)}"
+        doc_type = _type_from_number(party.group(2).split("/")[0])
     if head.get("doc_type"):
         doc_type = str(head["doc_type"])
     elif head.get("subject"):

@@ -21,6 +21,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rag.text import count_letters
+
 WINDOWS_1258, TCVN3, VNI = "Windows-1258", "TCVN3", "VNI"
 
 # Tones in the order of the TCVN3 chart: huyền, hỏi, ngã, sắc, nặng.
@@ -236,12 +238,16 @@ def decode_legacy_bytes(raw: bytes) -> tuple[str, str] | None:
 
 def _looks_legacy(text: str) -> bool:
     """Cheap pre-check: letters from Latin-1's upper half and almost none of Unicode Vietnamese."""
-    letters = sum(ch.isalpha() for ch in text)
+    letters = count_letters(text)
     if letters < 20:
         return False
-    latin1 = sum("\u00a0" <= ch <= "\u00ff" for ch in text)
-    vietnamese = sum(ord(ch) > 0xFF and ch.isalpha() for ch in text)
+    latin1 = len(_LATIN1_UPPER.findall(text))
+    vietnamese = len(_BEYOND_LATIN1.findall(text))
     return latin1 >= 0.02 * letters and vietnamese <= 0.01 * letters
+
+
+_LATIN1_UPPER = re.compile("[\u00a0-\u00ff]")
+_BEYOND_LATIN1 = re.compile("[^\\W\\d_\u0000-\u00ff]")  # letters past Latin-1: ạ ă đ ơ ư …
 
 
 _DECODERS = {TCVN3: tcvn3_decode, VNI: vni_decode}

@@ -28,6 +28,7 @@ from rag.ingest.legacy import convert_legacy, decode_legacy_bytes, detect_legacy
 from rag.ingest.normalize import normalize_pages
 from rag.ingest.ocr import PageProgress, ocr_pages
 from rag.ingest.webtext import prepare_text
+from rag.text import count_letters
 from rag.types import SourceDoc
 
 __all__ = ["SUPPORTED", "LoadError", "check_file", "doc_id_for", "file_sha256", "iter_files", "load_document"]
@@ -162,7 +163,7 @@ def _draws_something(page: Any) -> bool:
 
 
 def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return count_letters(text)
 
 
 def _extract_pdf(path: Path, data: bytes, settings: Settings) -> tuple[list[str], list[int]]:
@@ -338,7 +339,7 @@ def load_document(path: Path, settings: Settings, root: Path | None = None,
     if suffix in (".md", ".txt", ".html", ".htm"):  # after conversion: web-page cleaning reads Vietnamese
         pages, reflow = prepare_text(pages[0])
     text, spans = normalize_pages(pages, reflow=reflow)
-    if sum(ch.isalpha() for ch in text) < 20:
+    if count_letters(text) < 20:
         raise LoadError(path, "tệp không có nội dung chữ", "kiểm tra lại tệp gốc")
     return SourceDoc(
         doc_id=doc_id_for(path, root) if root else path.name, path=str(path), text=text,

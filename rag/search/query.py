@@ -42,6 +42,8 @@ _FOLDED_STOP = {strip_accents(w) for w in STOPWORDS} - set(
     "do thi co so tai dat tu bao ve van ban hoi the de chi moi can dinh nam ma".split()
 )
 _NUMBER_REF = re.compile(r"(\d{1,4})\s*/\s*((?:\d{4}/)?[a-z]{1,6}(?:\s*-\s*[a-z]{1,8})*\d*)")
+# the Party's numbering: '66-NQ/TW', '05-CT/TU', '123-KL/TW' (number, kind, issuing body)
+_PARTY_REF = re.compile(r"\b(\d{1,4})\s*-\s*([a-z]{1,4})\s*/\s*([a-z]{1,4})\b")
 _TYPE_REF = re.compile(r"\b(" + "|".join(sorted(DOC_TYPE_WORDS, key=len, reverse=True)) + r")\s*(so\s*)?(\d{1,5})\b"
                        r"(?!\s*(?:thang|nam|ngay|lan|quy|tuan|gio|%|phan|ty|trieu|nghin|xa|ho|nguoi|/))")
 # words that are verbs as often as document types: 'báo cáo 6 tháng' is a report period, 'Báo cáo số 6' a document
@@ -83,7 +85,7 @@ class DocRef:
     """A document named in the question: by full number ('33/kh-ubnd') or type + number."""
 
     number: int
-    symbol: str | None = None  # folded symbol after the slash, e.g. 'kh-ubnd'
+    symbol: str | None = None  # folded symbol after the slash, e.g. 'kh-ubnd' ('nq/tw' for the Party's '66-NQ/TW')
     doc_type: str | None = None
 
 
@@ -156,7 +158,7 @@ def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
     expanded = expand_abbreviations(question)
     key = match_key(expanded)
     folded = strip_accents(key)
-    refs: list[DocRef] = []
+    refs: list[DocRef] = [DocRef(int(m.group(1)), f"{m.group(2)}/{m.group(3)}") for m in _PARTY_REF.finditer(folded)]
     for m in _NUMBER_REF.finditer(folded):
         symbol = re.sub(r"\s+", "", m.group(2))
         if "-" in symbol or re.match(r"\d{4}/", symbol):  # '06/CP' names a scheme, not a document
@@ -178,7 +180,7 @@ def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
     candidates = {strip_accents(p.lower()): p for p in (*PROVINCES, *known_places)}
     places = tuple(dict.fromkeys(name for f, name in candidates.items() if re.search(rf"\b{re.escape(f)}\b", folded)))
     drop: set[str] = set()
-    for ref_text in _NUMBER_REF.findall(folded):
+    for ref_text in (*_NUMBER_REF.findall(folded), *_PARTY_REF.findall(folded)):
         drop.update(re.findall(r"[a-z]+|\d+", " ".join(ref_text)))
     if refs:  # "Kế hoạch 33" names the document; its type words are not content
         for words in DOC_TYPE_WORDS:

@@ -22,7 +22,9 @@ from rag.search.query import DocRef, QueryInfo
 from rag.text import strip_accents
 from rag.types import DocMeta
 
-_NUMBER_IN_TEXT = re.compile(r"(\d{1,5})\s*/\s*((?:\d{4}/)?[A-ZĐ][\wĐđ]*(?:-[\wĐđ&]+)*)")
+_NUMBER_IN_TEXT = re.compile(r"(\d{1,5})\s*/\s*((?:\d{4}/)?[A-ZĐ][\wĐđ]*(?:-[\wĐđ&]+)*)"
+                             r"|(\d{1,5})\s*-\s*([A-ZĐ]{1,4}/[A-ZĐ]{1,4})\b")  # or the Party's '66-NQ/TW'
+_PARTY_NUMBER = re.compile(r"^(\d{1,5})\s*-\s*([^/\s]+/[^/\s]+)$")
 _K1, _B = 1.2, 0.5
 _PLACE_BOOST = 1.5
 
@@ -36,6 +38,8 @@ def ref_matches(ref: DocRef, meta: DocMeta) -> bool:
     if not meta.number:
         return False
     head, _, symbol = meta.number.partition("/")
+    if party := _PARTY_NUMBER.match(meta.number):
+        head, symbol = party.groups()
     if not head.isdigit() or int(head) != ref.number:
         return False
     if ref.symbol and _folded(symbol).replace(" ", "") != ref.symbol:
@@ -46,9 +50,10 @@ def ref_matches(ref: DocRef, meta: DocMeta) -> bool:
 def ref_mentioned(ref: DocRef, about: str | None) -> bool:
     """Does a document's opening (what it implements, replaces, answers) name this number?"""
     for m in _NUMBER_IN_TEXT.finditer(about or ""):
-        if int(m.group(1)) != ref.number:
+        number, symbol = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if int(number) != ref.number:
             continue
-        if ref.symbol is None or _folded(m.group(2)).replace(" ", "") == ref.symbol:
+        if ref.symbol is None or _folded(symbol).replace(" ", "") == ref.symbol:
             return True
     return False
 

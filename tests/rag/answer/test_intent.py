@@ -57,3 +57,12 @@ def test_a_year_before_a_question_word_is_not_a_list():
 ])
 def test_the_measure_asked_for_is_a_measure_not_a_frequency(question, unit):
     assert asked_unit(strip_accents(question.lower())) == unit
+
+
+@pytest.mark.parametrize("question", [
+    "Cục Hải quan xác định mặt hàng này có mã HS nào?",
+    "ma so hang hoa cua san pham la bao nhieu",
+    "Mã số thuế của công ty là gì?",
+])
+def test_a_code_is_asked_for_as_a_code(question):
+    assert need_of(question).label == "code"

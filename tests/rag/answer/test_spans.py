@@ -34,3 +34,11 @@ def test_agencies_and_document_references():
     agencies = _kinds(text, "agency")
     assert "Sở Khoa học và Công nghệ" in agencies and "Bộ Chỉ huy Quân sự tỉnh" in agencies
     assert _kinds(text, "docref") == ["Quyết định số 2138/QĐ-TTg"]
+
+
+def test_codes_are_tariff_lines_and_numbers_after_ma_so_not_phones_or_figures():
+    from rag.answer.spans import find_spans
+
+    text = ("thuộc phân nhóm 7106.92, mã số 7106.92.00; mã số thuế: 0101234567-001; hỗ trợ (028) 3930.3279 _ "
+            "0906.229966; sản lượng 1.234,56 tấn năm 2025.")
+    assert [s.text for s in find_spans(text, ("code",))] == ["7106.92", "7106.92.00", "0101234567-001"]

@@ -118,3 +118,12 @@ def test_vni_and_cp1258_round_trip_any_text(chars):
 def test_tcvn3_round_trips_any_lowercase_text(chars):
     text = "x" + "".join(chars)  # a letter first: the sentence-start capital rule does not apply
     assert tcvn3_decode(tcvn3_encode(text)) == text
+
+
+def test_letters_are_counted_as_str_isalpha_counts_them():
+    from rag.text import count_letters
+
+    samples = ["Ủy ban nhân dân tỉnh Cần Thơ, năm 2025: 76%!", "Uû ban nh©n d©n tØnh CÇn Th¬ ho¹ch ¹ ½ ²",
+               "Vieät Nam Coäng hoøa xaõ hoäi", "Le président a décidé — «ça» 3,5 €", "_x_ 12 ĐƯỜNG ǅ"]
+    for text in samples:
+        assert count_letters(text) == sum(ch.isalpha() for ch in text), text

@@ -105,3 +105,12 @@ def test_two_column_header_as_pdf_text_gives_it():
     assert (meta.number, meta.doc_type, meta.issued_on) == ("12/CT-UBND", "Chỉ thị", "2021-03-05")
     assert meta.place == "Điện Biên Phủ" and meta.issuer == "ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN"
     assert meta.title == "Về việc tăng cường phòng cháy" and meta.signer == "Lê Thành Đô"
+
+
+def test_meta_party_number():
+    """The Party numbers its documents '66-NQ/TW' (number, kind, issuing body), not '66/NQ-TW'."""
+    text = ("BAN CHẤP HÀNH TRUNG ƯƠNG | ĐẢNG CỘNG SẢN VIỆT NAM\n---|---\nSố: 66-NQ/TW | Hà Nội, ngày 30 tháng 4 năm 2025\n\n"
+            "NGHỊ QUYẾT\nvề đổi mới công tác xây dựng và thi hành pháp luật\n\nI. TÌNH HÌNH\n"
+            "1. Công tác xây dựng pháp luật đã đạt nhiều kết quả.\n")
+    meta = parse_meta(text)
+    assert (meta.number, meta.doc_type, meta.issued_on) == ("66-NQ/TW", "Nghị quyết", "2025-04-30")
