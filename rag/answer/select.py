@@ -168,6 +168,7 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
     pairs = [(strip_accents(a), strip_accents(b)) if folded else (a, b) for a, b in info.pairs]
     out: list[Candidate] = []
     seen: set[tuple[int, int, str]] = set()
+    soft = frozenset(strip_accents(t) if folded else t for t in info.soft)
     weighted = {t: weight(t) for t in dict.fromkeys(terms)}
     total_weight = sum(weighted.values()) or 1.0
     places = [strip_accents(p.lower()) for p in info.places]
@@ -225,9 +226,9 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
                 continue  # '(Kèm theo Quyết định số …)' dates the attachment, it says nothing of its own
             if places and not _mentions_place(places, f"{where} {meta.about or ''} {meta.place or ''} {meta.issuer or ''}"):
                 continue
-            cov = coverage(terms, unit, weight, folded, pairs, given=profile_keys(chunk.doc_id))
+            cov = coverage(terms, unit, weight, folded, pairs, given=profile_keys(chunk.doc_id), soft=soft)
             keys = doc_keys(chunk.doc_id)
-            missing = sum(w for t, w in weighted.items() if t not in keys) / total_weight
+            missing = sum(w for t, w in weighted.items() if t not in keys and t not in soft) / total_weight
             keys_found = missing <= weights.max_missing
             score = cov.score + (1.0 if named else 0.0)
             if spans:

@@ -145,13 +145,15 @@ class Coverage:
 
 
 def coverage(terms: Sequence[str], unit: Unit, weight: Callable[[str], float], folded: bool,
-             pairs: Sequence[tuple[str, str]] = (), given: frozenset[str] = frozenset()) -> Coverage:
+             pairs: Sequence[tuple[str, str]] = (), given: frozenset[str] = frozenset(),
+             soft: frozenset[str] = frozenset()) -> Coverage:
     """IDF-weighted share of question terms (and of the pairs adjacent in the question) in the unit.
 
     A term found only in the unit's context (section headings) counts half. Terms in `given` —
     the words that name the unit's document (its title, issuer, opening) — are satisfied by the
     document itself: they count as found, and `in_text` is measured on the other terms, the ones
-    that describe the fact.
+    that describe the fact. Terms in `soft` (how a limit is asked: 'tối đa', 'chậm nhất') count
+    when the unit has them and are left out when it has not.
     """
     if not terms:
         return Coverage(0.0, 0.0)
@@ -160,6 +162,8 @@ def coverage(terms: Sequence[str], unit: Unit, weight: Callable[[str], float], f
     own_pairs = set(zip(own, own[1:], strict=False))
     total = found = found_text = text_total = 0.0
     for term in dict.fromkeys(terms):
+        if term in soft and term not in own_set and term not in given:
+            continue
         w = weight(term)
         total += w
         if term in own_set:
@@ -181,13 +185,15 @@ def coverage(terms: Sequence[str], unit: Unit, weight: Callable[[str], float], f
     ctx_pairs = set(zip(ctx_keys, ctx_keys[1:], strict=False))
     pair_total = pair_found = 0.0
     for a, b in pairs:
+        if (a in soft or b in soft) and (a, b) not in own_pairs:
+            continue
         w = weight(a) + weight(b)
         pair_total += w
         if (a, b) in own_pairs or (a in given and b in given):
             pair_found += w
         elif (a, b) in ctx_pairs:
             pair_found += 0.5 * w
-    return Coverage(0.6 * uni + 0.4 * (pair_found / pair_total), in_text)
+    return Coverage(0.6 * uni + 0.4 * (pair_found / pair_total) if pair_total else uni, in_text)
 
 
 def under_agency_heading(unit: Unit) -> bool:

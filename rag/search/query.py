@@ -68,6 +68,12 @@ _FRAME = re.compile(
     r"|han(?= (?:gui|nop|chot|cuoi|hoan thanh|bao cao|la|cua|thuc hien|xu ly|giai quyet)\b)|^han\b|\bhan$)\b"
 )
 
+# 'tối đa bao lâu', 'chậm nhất khi nào', 'ít nhất mấy': how a limit is asked. The clause may say it
+# the same way ('tối thiểu 14,5%' — then the word tells two figures apart) or another ('không quá 30
+# ngày', 'trước ngày …'): such words count when a unit has them and are not required when it has not.
+_LIMIT = re.compile(r"\b(?:toi da|toi thieu|it nhat|cham nhat|nhieu nhat|khong qua)(?= (?:(?:la|trong|duoc|vao) )?"
+                    r"(?:bao lau|bao nhieu|may\b|khi nao|ngay nao|luc nao))")
+
 KIND_PATTERNS = (
     ("general", re.compile(r"\b(gom nhung ai|la nhung ai|bao gom nhung|gom nhung gi|gom nhung)\b")),
     ("signer", re.compile(r"\b(ai ky|nguoi ky|ky ban hanh|ky van ban|ky ke hoach|ky chi thi|ky quyet dinh)\b")),
@@ -101,6 +107,7 @@ class QueryInfo:
     places: tuple[str, ...] = ()
     terms: tuple[str, ...] = field(default=())  # content syllables (match keys), stopwords removed
     pairs: tuple[tuple[str, str], ...] = field(default=())  # content syllables adjacent in the question
+    soft: tuple[str, ...] = field(default=())  # terms that count when found, not required (see _LIMIT)
 
 
 def _clause_path(folded: str) -> str | None:
@@ -200,9 +207,12 @@ def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
         for s, t in zip(syllables, tokens, strict=True)
     ]
     terms = tuple(s for s, k in zip(syllables, keep, strict=True) if k)
+    limits = [m.span() for m in _LIMIT.finditer(folded)]  # folded and key align: same length
+    soft = tuple(dict.fromkeys(s for s, t, k in zip(syllables, tokens, keep, strict=True)
+                               if k and any(a <= t.start() < b for a, b in limits)))
     pairs = tuple((a, b) for (a, ka), (b, kb) in zip(zip(syllables, keep, strict=True),
                                                    zip(syllables[1:], keep[1:], strict=True), strict=False) if ka and kb)
     return QueryInfo(
         text=question, expanded=expanded if expanded != question else "", folded=folded, kind=kind, doc_refs=tuple(refs), clause_path=_clause_path(folded),
-        years=years, places=places, terms=terms, pairs=pairs,
+        years=years, places=places, terms=terms, pairs=pairs, soft=soft,
     )

@@ -1,0 +1,42 @@
+"""How a limit is asked ('tối đa bao lâu') is a soft term: it counts when a clause says it, it is not required."""
+
+import pytest
+
+from rag.answer.units import Unit, coverage
+from rag.search.query import analyze
+from rag.types import Chunk
+
+pytestmark = pytest.mark.unit
+
+
+def _unit(text: str) -> Unit:
+    chunk = Chunk(chunk_id="c", doc_id="d", text=text, path="1", breadcrumb="", start=0, end=len(text))
+    return Unit(chunk, 0, len(text), text, "", 1)
+
+
+@pytest.mark.parametrize(("question", "soft"), [
+    ("Kiến nghị phức tạp thì được giải quyết tối đa bao lâu?", ("tối", "đa")),
+    ("Hồ sơ phải nộp chậm nhất là khi nào?", ("chậm", "nhất")),
+    ("Mỗi xã chọn ít nhất mấy doanh nghiệp?", ("ít", "nhất")),
+    ("Lương tối thiểu vùng năm 2025 là bao nhiêu?", ()),  # here 'tối thiểu' names the thing asked about
+])
+def test_limit_words_before_the_question_word_are_soft(question, soft):
+    info = analyze(question)
+    assert info.soft == soft
+    assert set(soft) <= set(info.terms)
+
+
+def test_a_soft_term_counts_when_present_and_costs_nothing_when_absent():
+    info = analyze("Kiến nghị phức tạp thì được giải quyết tối đa bao lâu?")
+    soft = frozenset(info.soft)
+
+    def cov(text: str) -> float:
+        return coverage(info.terms, _unit(text), lambda t: 1.0, False, info.pairs, soft=soft).score
+
+    other_words = cov("Kiến nghị phức tạp được giải quyết không quá 30 ngày làm việc.")
+    same_words = cov("Kiến nghị phức tạp được giải quyết tối đa 30 ngày làm việc.")
+    assert other_words == pytest.approx(1.0)
+    assert same_words == pytest.approx(1.0)
+    hard = coverage(info.terms, _unit("Kiến nghị phức tạp được giải quyết không quá 30 ngày làm việc."),
+                    lambda t: 1.0, False, info.pairs).score
+    assert hard < other_words  # without the soft rule the clause's own wording would cost it
