@@ -21,7 +21,7 @@ from typing import Any
 
 from rag.answer.intent import Need, list_head
 from rag.answer.spans import Span, find_spans
-from rag.answer.units import Unit, coverage, heading_unit, keys_of, under_agency_heading, units_of
+from rag.answer.units import Unit, coverage, heading_unit, keys_near, keys_of, under_agency_heading, units_of
 from rag.index.corpus import CorpusView
 from rag.search.query import QueryInfo
 from rag.text import contract_normalize, strip_accents
@@ -291,8 +291,9 @@ def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], fo
                sentence: str = "", offset: int = 0, question: str = "") -> Span | None:
     """The span that best states the fact.
 
-    The span whose neighbourhood holds most of the question's words ('nhóm 50 nước dẫn đầu thế
-    giới' for '… bao nhiêu nước dẫn đầu thế giới', not the ASEAN figure before it); among equals a
+    The span whose neighbourhood holds most of the question's words, the nearest counting most
+    ('nhóm 50 nước dẫn đầu thế giới' for '… bao nhiêu nước dẫn đầu thế giới', not the ASEAN figure
+    before it; 'trước ngày 18/5' after '6 tháng' for the six-month report); among equals a
     number with its unit or comparison word beats a bare number; for 'who does it' the agency
     that opens the sentence (the actor — else the clause heading answers), for 'to whom' the
     agency after 'về / gửi / qua'.
@@ -302,12 +303,12 @@ def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], fo
     if len(spans) > 1 and need.label not in ("agency", "recipient", "entity"):
         asked = contract_normalize(question)
 
-        def near(span: Span) -> int:
+        def near(span: Span) -> float:
             window = text[max(0, span.start - _NEAR):span.end + _NEAR]
-            hits = len(terms & set(keys_of(window, folded)))
+            hits = keys_near(text, span.start, span.end, terms, folded, _NEAR)  # the closer, the more it says
             hits += sum(2 for y in _YEAR.findall(question) if y in window)  # 'vào năm 2030' beside its figure
             word = span.text.split(" ", 1)[0].lower()  # 'xuống 7,8%' for 'giảm xuống còn bao nhiêu'
-            return hits + (1 if len(span.text.split()) > 1 and f" {word} " in f" {asked} " else 0)
+            return hits + (2 if len(span.text.split()) > 1 and f" {word} " in f" {asked} " else 0)
         best = max(near(s) for s in spans)
         spans = [s for s in spans if near(s) == best]
     if need.label in ("agency", "recipient", "entity"):

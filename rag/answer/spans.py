@@ -33,7 +33,7 @@ DURATION = re.compile(
     r"(?:ngày làm việc|ngày|giờ|tháng|năm|tuần|phút)(?![\w/])(?:\s+(?:kể từ|sau khi|trước khi)\s+[^,.;]{1,60})?",
     re.I,
 )
-TIME = re.compile(r"(?:trước|sau|từ|đến)?\s*\d{1,2}\s*(?:h|giờ)\s*(?:\d{1,2}\s*(?:phút|’|')?)?", re.I)
+TIME = re.compile(r"(?:trước|sau|từ|đến)?\s*\d{1,2}\s*(?:h|giờ)(?![^\W\d_])\s*(?:\d{1,2}\s*(?:phút|’|')?)?", re.I)
 QUANTITY = re.compile(
     rf"(?:(?:đạt|trên|dưới|tối thiểu|tối đa|ít nhất|khoảng|hơn|gần|không quá|không dưới|còn|từ|xuống|lên|≥|≤|>|<)\s*)*"
     rf"(?<![\d/.,]){_NUM}(?![\d/])(?:\s*-\s*{_NUM})?\s*"

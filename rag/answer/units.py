@@ -130,6 +130,23 @@ def heading_unit(chunk: Chunk, doc: str, rank: int, title: str = "") -> Unit | N
     return Unit(chunk, s, e, doc[s:e], f"{chunk.breadcrumb} {title}", rank, "", (s, e))
 
 
+def keys_near(text: str, start: int, end: int, terms: set[str], folded: bool, reach: int) -> float:
+    """The question's terms around text[start:end], each counted once and by its closeness:
+    1 inside or right beside the span, falling to 0 at `reach` characters. What follows a span
+    counts at a third of that reach: a date or figure qualifies what precedes it ('6 tháng (trước
+    ngày 18/5), năm (…)'), the words after it begin the next item."""
+    key = match_key(text)
+    if len(key) != len(text):  # a normalisation that changes lengths: count them, unweighted
+        return float(len(terms & set(keys_of(text[max(0, start - reach):end + reach], folded))))
+    closest: dict[str, int] = {}
+    for m in _TOKEN.finditer(key, max(0, start - reach), end + reach):
+        token = strip_accents(m.group(0)) if folded else m.group(0)
+        if token in terms:
+            gap = max(0, start - m.end(), 3 * (m.start() - end))
+            closest[token] = min(closest.get(token, gap), gap)
+    return sum(1.0 - min(gap, reach) / (reach + 1) for gap in closest.values())
+
+
 def keys_of(text: str, folded: bool) -> list[str]:
     """Match keys of a text's syllables (accent-folded when the question has no diacritics)."""
     toks = _TOKEN.findall(match_key(text))

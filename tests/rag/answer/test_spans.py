@@ -42,3 +42,10 @@ def test_codes_are_tariff_lines_and_numbers_after_ma_so_not_phones_or_figures():
     text = ("thuộc phân nhóm 7106.92, mã số 7106.92.00; mã số thuế: 0101234567-001; hỗ trợ (028) 3930.3279 _ "
             "0906.229966; sản lượng 1.234,56 tấn năm 2025.")
     assert [s.text for s in find_spans(text, ("code",))] == ["7106.92", "7106.92.00", "0101234567-001"]
+
+
+def test_a_time_needs_h_or_gio_as_a_word():
+    from rag.answer.spans import find_spans
+
+    assert [s.text for s in find_spans("trước ngày 18 hàng tháng; họp lúc 14h30, từ 8 giờ 30 phút", ("time",))] == [
+        "14h30", "từ 8 giờ 30 phút"]

@@ -40,3 +40,15 @@ def test_a_soft_term_counts_when_present_and_costs_nothing_when_absent():
     hard = coverage(info.terms, _unit("Kiến nghị phức tạp được giải quyết không quá 30 ngày làm việc."),
                     lambda t: 1.0, False, info.pairs).score
     assert hard < other_words  # without the soft rule the clause's own wording would cost it
+
+
+def test_the_span_nearest_the_question_words_leads():
+    from rag.answer.intent import need_of
+    from rag.answer.select import _best_span, answer_spans
+
+    text = ("Sở Công Thương tổng hợp, báo cáo Ủy ban nhân dân tỉnh về kết quả thực hiện Kế hoạch định kỳ hằng "
+            "tháng (trước ngày 18 hằng tháng), 6 tháng (trước ngày 18/5), năm (trước ngày 30/11 hằng năm).")
+    question = "Còn Sở Công Thương tổng hợp báo cáo 6 tháng thì hạn là khi nào?"
+    need, info = need_of(question), analyze(question)
+    span = _best_span(answer_spans(text, need, question), need, text, set(info.terms), False, question=question)
+    assert span is not None and span.text.endswith("18/5")
