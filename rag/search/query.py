@@ -51,7 +51,7 @@ _VERB_TYPES = {"bao cao", "huong dan", "thong bao"}
 _PERIOD_AFTER = re.compile(r"\s+(?:tháng|quý|năm|ngày|tuần|giờ|lần)\b")  # '6 tháng': a number that says which report
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 _CLAUSE_PARTS = (
-    (re.compile(r"\b(?:muc|phan)\s+((?:[ivxl]+|\d+)(?:\.(?:\d+|\(\d+\)|[a-z]\b))*)"), "roman"),
+    (re.compile(r"\b(?:muc|phan)\s+((?:[ivxl]+|\d+)(?:\.(?:\d+|\(\d+\)|[a-z]\b))*)(?!\w)"), "roman"),
     (re.compile(r"\bdieu\s+(\d+)"), "article"),
     (re.compile(r"\bkhoan\s+(\d+)"), "clause"),
     (re.compile(r"\bdiem\s+([a-z])\b"), "point"),
@@ -108,6 +108,12 @@ class QueryInfo:
     terms: tuple[str, ...] = field(default=())  # content syllables (match keys), stopwords removed
     pairs: tuple[tuple[str, str], ...] = field(default=())  # content syllables adjacent in the question
     soft: tuple[str, ...] = field(default=())  # terms that count when found, not required (see _LIMIT)
+
+
+def _sections_only(key: str, folded: str) -> str:
+    """The folded question for finding a clause reference: 'mức' (a level) folds to the 'muc' of
+    'mục' (a section), so with diacritics only 'mục' may open one ('tổng mức vốn' names none)."""
+    return strip_accents(re.sub(r"\bmức\b", "mức_", key)) if has_diacritics(key) else folded
 
 
 def _clause_path(folded: str) -> str | None:
@@ -213,6 +219,6 @@ def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
     pairs = tuple((a, b) for (a, ka), (b, kb) in zip(zip(syllables, keep, strict=True),
                                                    zip(syllables[1:], keep[1:], strict=True), strict=False) if ka and kb)
     return QueryInfo(
-        text=question, expanded=expanded if expanded != question else "", folded=folded, kind=kind, doc_refs=tuple(refs), clause_path=_clause_path(folded),
+        text=question, expanded=expanded if expanded != question else "", folded=folded, kind=kind, doc_refs=tuple(refs), clause_path=_clause_path(_sections_only(key, folded)),
         years=years, places=places, terms=terms, pairs=pairs, soft=soft,
     )

@@ -52,3 +52,14 @@ def test_the_span_nearest_the_question_words_leads():
     need, info = need_of(question), analyze(question)
     span = _best_span(answer_spans(text, need, question), need, text, set(info.terms), False, question=question)
     assert span is not None and span.text.endswith("18/5")
+
+
+@pytest.mark.parametrize(("question", "path"), [
+    ("Tổng mức vốn dự kiến giai đoạn 2026-2030 là bao nhiêu nghìn tỷ đồng?", None),  # 'mức vốn' names no section V
+    ("Mức lương tối thiểu vùng là bao nhiêu?", None),
+    ("Kế hoạch 33/KH-UBND mục IV.1 nói gì?", "IV.1"),
+    ("ke hoach 33 muc ii.3.(8)", "II.3.(8)"),
+    ("Phần II của kế hoạch quy định gì?", "II"),
+])
+def test_a_section_is_named_by_muc_or_phan_not_by_muc_level(question, path):
+    assert analyze(question).clause_path == path
