@@ -140,6 +140,10 @@ def _need_of(question: str) -> Need:
         folded += " __may__"
     if has_diacritics(question) and "hạn" not in key:  # 'dây hàn', 'Hàn Quốc' fold to the 'hạn' of a deadline
         folded = re.sub(r"\bhan\b", "__han__", folded)
+    if has_diacritics(question) and "mức" not in key:  # 'mục nào' (which section) is no 'mức nào' (what level)
+        folded = re.sub(r"\bmuc (nao|bao)\b", r"__muc__ \1", folded)
+    if has_diacritics(question) and "đâu" not in key:  # 'về đầu tư' is no 'về đâu' (where to)
+        folded = re.sub(r"\b(ve|gui|len|o|toi) dau\b", r"\1 __dau__", folded)
     wants_list = bool(_LIST.search(folded))
     if wants_list and _GENERIC_LIST.search(folded):
         return Need(wants_list=True, label="list")  # 'gồm những ai/gì': the list itself is the answer

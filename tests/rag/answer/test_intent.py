@@ -43,6 +43,17 @@ def test_a_word_that_folds_to_han_is_no_deadline_when_the_marks_say_otherwise():
     assert need_of("han nop ho so la khi nao").label == "date"  # typed without marks: still a deadline
 
 
+def test_dau_of_dau_tu_is_no_where_to():
+    assert need_of("Kế hoạch về đầu tư công do cơ quan nào chủ trì?").label == "agency"
+    assert need_of("Báo cáo gửi về đâu?").label == "recipient"
+    assert need_of("bao cao gui ve dau").label == "recipient"  # without marks both read alike: still asked
+
+
+def test_muc_the_section_is_no_muc_the_level():
+    assert need_of("Nội dung này nằm ở mục nào của kế hoạch?").label != "quantity"
+    assert need_of("Hỗ trợ ở mức bao nhiêu?").label == "quantity"
+
+
 def test_a_year_before_a_question_word_is_not_a_list():
     assert not need_of("Đợt thi đua cao điểm năm 2024 kéo dài đến ngày nào?").wants_list
     assert need_of("03 chương trình mục tiêu quốc gia nào được tích hợp?").wants_list
