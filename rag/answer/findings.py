@@ -89,6 +89,10 @@ def single_fact(best: Candidate, need: Need, corpus: CorpusView, limit: int, ter
                    (quote_of(unit, corpus),), best.score)
 
 
+_ENDS_SENTENCE = re.compile(r"[.;!?…]\W*$")
+_ANNOUNCES = re.compile(r"(?::|\b(?:gồm|bao gồm|như sau|sau đây))\W*$")
+
+
 def list_answer(best: Candidate, corpus: CorpusView) -> Finding:
     """A list answer: the paragraph that holds the best unit (a list often runs over several
     sentences, or over the lines after an announcing '… gồm:'), with the items that follow it."""
@@ -100,6 +104,8 @@ def list_answer(best: Candidate, corpus: CorpusView) -> Finding:
     if para_end - para_start > LIST_PARAGRAPH:  # a long paragraph: from the unit's sentence on
         para_start = unit.sentence[0] if unit.sentence != (0, 0) else unit.start
     end, items = list_items(doc, para_start, para_end, min(len(doc), para_end + 4000))
+    if _ENDS_SENTENCE.search(doc[para_start:para_end]) and not _ANNOUNCES.search(doc[para_start:para_end]):
+        end, items = para_end, []  # 'b) … trong lễ tang.' then 'c) …': the lines after are its siblings, not its items
     path = quote_of(unit, corpus).path
     if len(items) >= 2:
         line = list_line(doc[para_start:para_end], doc, items)

@@ -38,3 +38,13 @@ def test_list_items_after_an_announcing_line():
     assert [doc[s:e] for s, e in items] == ["a) Tờ trình đề nghị khen thưởng;", "b) Biên bản họp xét khen thưởng;",
                                             "c) Báo cáo thành tích."]
     assert doc[end - 1] == "."
+
+
+def test_a_list_answer_takes_the_items_a_paragraph_announces_not_its_siblings():
+    from rag.answer.findings import _ANNOUNCES, _ENDS_SENTENCE
+
+    sibling = "b) Ủy ban nhân dân cấp xã vận động gia đình xóa bỏ các hủ tục lạc hậu trong lễ tang."
+    announcing = "Hồ sơ đề nghị gồm:"
+    heading = "3. Chỉ tiêu thi đua"
+    assert _ENDS_SENTENCE.search(sibling) and not _ANNOUNCES.search(sibling)
+    assert _ANNOUNCES.search(announcing) and not _ENDS_SENTENCE.search(heading)
