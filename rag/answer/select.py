@@ -109,9 +109,13 @@ class Candidate:
 GATE_FEATURES = ("coverage", "in_text", "missing", "has_answer_span", "document_fit", "inverse_rank", "length")
 
 
+_PADDED = re.compile(r"(?<![\d.,])0+(?=\d)")  # '09 tháng' is '9 tháng': documents pad small numbers
+
+
 def _echoes(span: Span, question_key: str) -> bool:
-    """A span the question itself states ('năm 2030' in 'đến năm 2030 … bao nhiêu?') is not the answer."""
-    return contract_normalize(span.text) in question_key
+    """A span the question itself states ('năm 2030' in 'đến năm 2030 … bao nhiêu?', '09 tháng đầu
+    năm' in '9 tháng đầu năm … tăng bao nhiêu?') is not the answer."""
+    return _PADDED.sub("", contract_normalize(span.text)) in _PADDED.sub("", question_key)
 
 
 def answer_spans(unit_text: str, need: Need, question: str) -> list[Span]:

@@ -63,3 +63,12 @@ def test_the_span_nearest_the_question_words_leads():
 ])
 def test_a_section_is_named_by_muc_or_phan_not_by_muc_level(question, path):
     assert analyze(question).clause_path == path
+
+
+def test_a_padded_number_the_question_states_is_not_the_answer():
+    from rag.answer.intent import need_of
+    from rag.answer.select import answer_spans
+
+    question = "GRDP 9 tháng đầu năm 2025 của tỉnh tăng bao nhiêu?"
+    text = "tăng trưởng GRDP 09 tháng đầu năm đạt 10,22%, tỷ lệ 0,5% và 10,05%"
+    assert [s.text for s in answer_spans(text, need_of(question), question)] == ["đạt 10,22%", "0,5%", "10,05%"]
