@@ -23,7 +23,7 @@ from rag.answer.intent import Need, list_head
 from rag.answer.spans import Span, find_spans
 from rag.answer.units import Unit, coverage, heading_unit, keys_near, keys_of, under_agency_heading, units_of
 from rag.index.corpus import CorpusView
-from rag.search.query import QueryInfo
+from rag.search.query import QueryInfo, numbered_parts
 from rag.text import contract_normalize, strip_accents
 from rag.types import Passage
 
@@ -219,6 +219,8 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
                     need.label == "agency" and under_agency_heading(unit)):
                 continue
             where = f"{unit.text} {unit.context} {unit.lead} {meta.title or ''} {(meta.issued_on or '')[:4]}"
+            if info.parts and _names_another_part(info.parts, f"{unit.lead} {unit.text}"):
+                continue  # 'Dự án thành phần 1' does not answer for 'thành phần 3'
             if info.years and not any(y in where for y in info.years):
                 continue  # the question's year is a constraint, not a hint
             # years that only name the document ('Kế hoạch … giai đoạn 2026 - 2030') say nothing of the fact
@@ -253,6 +255,12 @@ def candidates(info: QueryInfo, need: Need, passages: Sequence[Passage], corpus:
             out.append(Candidate(unit, score, cov.score, cov.in_text, span, keys_found, named, missing,
                                  doc_score(chunk.doc_id)))
     return sorted(out, key=lambda c: -c.score)
+
+
+def _names_another_part(parts: Sequence[tuple[str, int]], text: str) -> bool:
+    """Does the text name the asked part's kind ('thành phần') only with other numbers?"""
+    named = numbered_parts(strip_accents(text.lower()))
+    return any(any(noun == n for n, _ in named) and (noun, number) not in named for noun, number in parts)
 
 
 def _announces_list(unit: Unit, doc: str) -> float:

@@ -74,6 +74,22 @@ _FRAME = re.compile(
 _LIMIT = re.compile(r"\b(?:toi da|toi thieu|it nhat|cham nhat|nhieu nhat|khong qua)(?= (?:(?:la|trong|duoc|vao) )?"
                     r"(?:bao lau|bao nhieu|may\b|khi nao|ngay nao|luc nao))")
 
+# a part named by its number: 'Dự án thành phần 3', 'giai đoạn 2', 'vùng I', 'đợt 2' (near-misses name another)
+_NUMBERED = re.compile(r"\b(thanh phan|giai doan|dot|vung|nhom|goi thau|phan khu|khu vuc|tuyen) (\d{1,2}|[ivx]{1,4})\b")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+
+
+def part_number(text: str) -> int | None:
+    """'3', '03' or 'III' as a number (None for what is neither)."""
+    return int(text) if text.isdigit() else _ROMAN.get(text.lower())
+
+
+def numbered_parts(folded: str) -> tuple[tuple[str, int], ...]:
+    """The numbered parts a folded text names: (('thanh phan', 3),)."""
+    found = ((m.group(1), part_number(m.group(2))) for m in _NUMBERED.finditer(folded))
+    return tuple(dict.fromkeys((noun, n) for noun, n in found if n is not None))
+
+
 KIND_PATTERNS = (
     ("general", re.compile(r"\b(gom nhung ai|la nhung ai|bao gom nhung|gom nhung gi|gom nhung)\b")),
     ("signer", re.compile(r"\b(ai ky|nguoi ky|ky ban hanh|ky van ban|ky ke hoach|ky chi thi|ky quyet dinh)\b")),
@@ -108,6 +124,7 @@ class QueryInfo:
     terms: tuple[str, ...] = field(default=())  # content syllables (match keys), stopwords removed
     pairs: tuple[tuple[str, str], ...] = field(default=())  # content syllables adjacent in the question
     soft: tuple[str, ...] = field(default=())  # terms that count when found, not required (see _LIMIT)
+    parts: tuple[tuple[str, int], ...] = field(default=())  # numbered parts named: (('thanh phan', 3),)
 
 
 def _sections_only(key: str, folded: str) -> str:
@@ -220,5 +237,5 @@ def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
                                                    zip(syllables[1:], keep[1:], strict=True), strict=False) if ka and kb)
     return QueryInfo(
         text=question, expanded=expanded if expanded != question else "", folded=folded, kind=kind, doc_refs=tuple(refs), clause_path=_clause_path(_sections_only(key, folded)),
-        years=years, places=places, terms=terms, pairs=pairs, soft=soft,
+        years=years, places=places, terms=terms, pairs=pairs, soft=soft, parts=numbered_parts(folded),
     )

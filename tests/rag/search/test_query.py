@@ -72,3 +72,15 @@ def test_a_padded_number_the_question_states_is_not_the_answer():
     question = "GRDP 9 tháng đầu năm 2025 của tỉnh tăng bao nhiêu?"
     text = "tăng trưởng GRDP 09 tháng đầu năm đạt 10,22%, tỷ lệ 0,5% và 10,05%"
     assert [s.text for s in answer_spans(text, need_of(question), question)] == ["đạt 10,22%", "0,5%", "10,05%"]
+
+
+def test_a_unit_naming_only_another_numbered_part_does_not_answer():
+    from rag.answer.select import _names_another_part
+
+    parts = analyze("Dự án thành phần 3 phải hoàn thành chậm nhất vào ngày nào?").parts
+    assert parts == (("thanh phan", 3),)
+    assert _names_another_part(parts, "hoàn thành Dự án thành phần 1 trong năm 2025")
+    assert not _names_another_part(parts, "Dự án thành phần 1 và Dự án thành phần 3 hoàn thành trong năm 2026")
+    assert not _names_another_part(parts, "hoàn thành toàn tuyến trong năm 2026")  # silent on parts: may answer
+    assert analyze("Lương tối thiểu vùng I là bao nhiêu?").parts == (("vung", 1),)
+    assert not _names_another_part(analyze("vùng 1").parts, "Vùng I: 4.960.000 đồng/tháng")
