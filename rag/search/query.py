@@ -90,6 +90,12 @@ def numbered_parts(folded: str) -> tuple[tuple[str, int], ...]:
     return tuple(dict.fromkeys((noun, n) for noun, n in found if n is not None))
 
 
+# 'ai lo …', 'đơn vị nào phụ trách …', 'cơ quan nào có nhiệm vụ …': how a role is asked; the clause
+# gives it as 'chủ trì', 'giao …', a table column or the agency heading over the task
+_ROLE_ASKED = re.compile(r"\b(?:ai|(?:co quan|don vi|bo|so|cap|ben|dia phuong|to chuc|ban|phong|cuc|trung tam) nao)"
+                         r"(?: (?:se|phai|duoc|la|co trach nhiem|duoc giao))? "
+                         r"(lo|phu trach|dam nhiem|dam nhan|co nhiem vu|nhan nhiem vu|thuc hien|lam)\b")
+
 KIND_PATTERNS = (
     ("general", re.compile(r"\b(gom nhung ai|la nhung ai|bao gom nhung|gom nhung gi|gom nhung)\b")),
     ("signer", re.compile(r"\b(ai ky|nguoi ky|ky ban hanh|ky van ban|ky ke hoach|ky chi thi|ky quyet dinh)\b")),
@@ -231,6 +237,7 @@ def analyze(question: str, known_places: tuple[str, ...] = ()) -> QueryInfo:
     ]
     terms = tuple(s for s, k in zip(syllables, keep, strict=True) if k)
     limits = [m.span() for m in _LIMIT.finditer(folded)]  # folded and key align: same length
+    limits += [m.span(1) for m in _ROLE_ASKED.finditer(folded)]
     soft = tuple(dict.fromkeys(s for s, t, k in zip(syllables, tokens, keep, strict=True)
                                if k and any(a <= t.start() < b for a, b in limits)))
     pairs = tuple((a, b) for (a, ka), (b, kb) in zip(zip(syllables, keep, strict=True),

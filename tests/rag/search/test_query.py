@@ -19,6 +19,9 @@ def _unit(text: str) -> Unit:
     ("Hồ sơ phải nộp chậm nhất là khi nào?", ("chậm", "nhất")),
     ("Mỗi xã chọn ít nhất mấy doanh nghiệp?", ("ít", "nhất")),
     ("Lương tối thiểu vùng năm 2025 là bao nhiêu?", ()),  # here 'tối thiểu' names the thing asked about
+    ("Ai lo việc bố trí kinh phí?", ("lo",)),  # how a role is asked: the clause says 'chủ trì', 'bảo đảm'
+    ("Đơn vị nào phụ trách thẩm định thiết kế?", ("phụ", "trách")),
+    ("Cơ quan nào có nhiệm vụ theo dõi tiến độ?", ("nhiệm", "vụ")),
 ])
 def test_limit_words_before_the_question_word_are_soft(question, soft):
     info = analyze(question)
