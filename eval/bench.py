@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.metrics import percentile
+from eval.scale import questions, time_questions
 from rag.config import PROJECT_ROOT, load_settings
 
 DATA = PROJECT_ROOT.parent / "shared" / "data" / "uts_vlc_2023" / "processed"
@@ -32,13 +33,6 @@ def _cpu_s() -> float:
 
 def _du(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
-def _questions(assistant: Any, n: int) -> list[str]:
-    """Questions a user could ask of these laws: article headings with their law's name."""
-    from eval.scale import questions
-
-    return questions(assistant, n)
 
 
 def _build(fraction: float, data: Path, model: str, index_dir: Path) -> dict[str, Any]:
@@ -94,24 +88,12 @@ def _build(fraction: float, data: Path, model: str, index_dir: Path) -> dict[str
 def _query(index_dir: Path, n_questions: int, model: str) -> dict[str, Any]:
     """A fresh query process over a built index: load time, latencies, its own peak RSS."""
     from rag.engine import Assistant
-    from rag.search.query import analyze
 
     settings = load_settings(index_dir=index_dir, embedding_model=model)
     started = time.perf_counter()
     assistant = Assistant(settings, use_model=model != "none")
     row: dict[str, Any] = {"load_s": round(time.perf_counter() - started, 2)}
-    questions = _questions(assistant, n_questions)
-    retrieval, full = [], []
-    for q in questions:
-        t0 = time.perf_counter()
-        assistant.retriever.retrieve(analyze(q, assistant.corpus.places), settings.top_k)
-        retrieval.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        assistant.ask(q)
-        full.append((time.perf_counter() - t0) * 1000)
-    row["questions"] = len(questions)
-    row["retrieval_ms"] = {"p50": round(percentile(retrieval, 50), 2), "p95": round(percentile(retrieval, 95), 2)}
-    row["answer_ms"] = {"p50": round(percentile(full, 50), 2), "p95": round(percentile(full, 95), 2)}
+    row.update(time_questions(assistant, questions(assistant, n_questions)))
     row["query_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return row
 
@@ -125,10 +107,10 @@ def _naive(index_dir: Path, n_questions: int, model: str) -> dict[str, Any]:
     assistant = Assistant(settings)
     if assistant.embedder is None:
         return {}
-    questions = _questions(assistant, n_questions)
+    asked = questions(assistant, n_questions)
     naive = NaiveDense(naive_pieces({d: assistant.corpus.text(d) for d in assistant.corpus.metas}), assistant.embedder)
     lat = []
-    for q in questions:
+    for q in asked:
         t0 = time.perf_counter()
         naive.search(q, settings.top_k)
         lat.append((time.perf_counter() - t0) * 1000)

@@ -80,26 +80,31 @@ def _stage_ingest(folder: Path, index: Path, port: int) -> dict[str, Any]:
 
 def _stage_query(index: Path, port: int, n: int) -> dict[str, Any]:
     from rag.engine import Assistant
-    from rag.search.query import analyze
 
     settings = _settings(index, port).model_copy(update={"lexical_refresh_s": 3600.0})
     started = time.perf_counter()
     assistant = Assistant(settings, use_model=False)
     row: dict[str, Any] = {"load_s": round(time.perf_counter() - started, 2)}
-    asked = questions(assistant, n)
+    row.update(time_questions(assistant, questions(assistant, n)))
+    row.update({"docs": len(assistant.corpus.metas), "query_rss_mb": _rss_mb(), **_rss_split()})
+    return row
+
+
+def time_questions(assistant: Any, asked: list[str]) -> dict[str, Any]:
+    """Retrieval alone, then the whole answer, for each question: p50/p95 in ms."""
+    from rag.search.query import analyze
+
     retrieval, full = [], []
     for q in asked:
         t0 = time.perf_counter()
-        assistant.retriever.retrieve(analyze(q, assistant.corpus.places), settings.top_k)
+        assistant.retriever.retrieve(analyze(q, assistant.corpus.places), assistant.settings.top_k)
         retrieval.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
         assistant.ask(q)
         full.append((time.perf_counter() - t0) * 1000)
-    row.update({"questions": len(asked), "docs": len(assistant.corpus.metas),
-                "retrieval_ms": {"p50": round(percentile(retrieval, 50), 2), "p95": round(percentile(retrieval, 95), 2)},
-                "answer_ms": {"p50": round(percentile(full, 50), 2), "p95": round(percentile(full, 95), 2)},
-                "query_rss_mb": _rss_mb(), **_rss_split()})
-    return row
+    return {"questions": len(asked),
+            "retrieval_ms": {"p50": round(percentile(retrieval, 50), 2), "p95": round(percentile(retrieval, 95), 2)},
+            "answer_ms": {"p50": round(percentile(full, 50), 2), "p95": round(percentile(full, 95), 2)}}
 
 
 def _rss_split() -> dict[str, float]:
