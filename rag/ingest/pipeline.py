@@ -246,12 +246,7 @@ def ingest(paths: list[Path], settings: Settings, prune: bool = False, progress:
     started = time.perf_counter()
     report = IngestReport()
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(settings.index_dir / "ingest.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout as exc:
-        raise IndexBusy(f"Một tiến trình khác đang nạp văn bản vào chỉ mục {settings.index_dir}; "
-                        "hãy đợi nó xong rồi chạy lại.") from exc
+    lock = _writer_lock(settings, "chạy lại")
     failures, handler = _failure_log(settings)
     try:
         if embedder is None and use_model:
@@ -338,18 +333,24 @@ def _unwritten(report: IngestReport, writer: _BatchWriter) -> None:
     report.chunks_written -= sum(len(chunks) for _, _, chunks in writer.pending)
 
 
+def _writer_lock(settings: Settings, then: str) -> FileLock:
+    """The index's single-writer lock, taken at once or IndexBusy (`then`: what to do after waiting)."""
+    lock = FileLock(str(settings.index_dir / "ingest.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise IndexBusy(f"Một tiến trình khác đang nạp văn bản vào chỉ mục {settings.index_dir}; "
+                        f"hãy đợi nó xong rồi {then}.") from exc
+    return lock
+
+
 def remove_document(settings: Settings, doc_id: str) -> dict[str, object] | None:
     """Remove one document (its chunks, then its record) from the index; the files stay untouched.
 
     Returns the removed document's record, or None when the index does not hold it. Raises
     IndexBusy when another writer holds the index, like `ingest`.
     """
-    lock = FileLock(str(settings.index_dir / "ingest.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout as exc:
-        raise IndexBusy(f"Một tiến trình khác đang nạp văn bản vào chỉ mục {settings.index_dir}; "
-                        "hãy đợi nó xong rồi thử lại.") from exc
+    lock = _writer_lock(settings, "thử lại")
     try:
         store = Store(settings)
         found = store.get_document(doc_id)
