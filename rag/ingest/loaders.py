@@ -162,10 +162,6 @@ def _draws_something(page: Any) -> bool:
     return contents is not None and bool(contents.get_data().strip())
 
 
-def _letters(text: str) -> int:
-    return count_letters(text)
-
-
 def _extract_pdf(path: Path, data: bytes, settings: Settings) -> tuple[list[str], list[int]]:
     """Page texts from the text layer, and the 0-based pages to read by OCR (they draw, but hold no letters)."""
     from pypdf import PdfReader
@@ -188,7 +184,7 @@ def _extract_pdf(path: Path, data: bytes, settings: Settings) -> tuple[list[str]
                                 "chia nhỏ tệp hoặc tăng RAG_MAX_PAGES")
             pages = [_page_text(page) for page in reader.pages]
             scanned = [i for i, (text, page) in enumerate(zip(pages, reader.pages, strict=True))
-                       if _letters(text) < _MIN_LETTERS_PER_PAGE and _draws_something(page)]
+                       if count_letters(text) < _MIN_LETTERS_PER_PAGE and _draws_something(page)]
     except LoadError:
         raise
     except LimitReachedError as exc:
@@ -213,9 +209,9 @@ def _read_pdf(path: Path, data: bytes, settings: Settings, on_page: PageProgress
     read = ocr_pages(path, data, scanned, settings, on_page) if scanned else {}
     used = 0
     for index, text in read.items():
-        if _letters(text) > _letters(pages[index]):
+        if count_letters(text) > count_letters(pages[index]):
             pages[index], used = text, used + 1
-    if _letters("".join(pages)) < _MIN_LETTERS_PER_PAGE * max(1, len(pages)) / 4:
+    if count_letters("".join(pages)) < _MIN_LETTERS_PER_PAGE * max(1, len(pages)) / 4:
         if scanned:
             raise LoadError(path, "PDF là bản scan nhưng nhận dạng chữ (OCR) không đọc ra chữ",
                             "quét lại rõ hơn (từ 300 dpi, trang thẳng) rồi nạp lại")
