@@ -321,8 +321,9 @@ def _best_span(spans: Sequence[Span], need: Need, text: str, terms: set[str], fo
             hits += sum(2 for y in _YEAR.findall(question) if y in window)  # 'vào năm 2030' beside its figure
             word = span.text.split(" ", 1)[0].lower()  # 'xuống 7,8%' for 'giảm xuống còn bao nhiêu'
             return hits + (2 if len(span.text.split()) > 1 and f" {word} " in f" {asked} " else 0)
-        best = max(near(s) for s in spans)
-        spans = [s for s in spans if near(s) == best]
+        scores = [near(s) for s in spans]
+        best = max(scores)
+        spans = [s for s, score in zip(spans, scores, strict=True) if score == best]
     if need.label in ("agency", "recipient", "entity"):
         agencies = [s for s in spans if s.kind == "agency"]
         if need.label == "entity":
